@@ -1,0 +1,194 @@
+"""The `quizzer` command line.
+
+Plain commands import only what they use: textual and fsrs are imported inside the commands
+that need them, so `quizzer --version` and `quizzer validate` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from quizzer import __version__
+
+if TYPE_CHECKING:
+    from quizzer.model import Library, Question
+
+
+class Context:
+    """What the global options resolve to; passed to every command."""
+
+    def __init__(self, banks: tuple[str, ...], db: str | None) -> None:
+        self.bank_args = banks
+        self.db_arg = db
+
+    def bank_dirs(self) -> list[Path]:
+        from quizzer.paths import bank_dirs
+
+        return bank_dirs(self.bank_args)
+
+    def db_path(self) -> Path:
+        from quizzer.paths import default_db
+
+        return Path(self.db_arg) if self.db_arg else default_db()
+
+    def library(self) -> Library:
+        """The banks in use; invalid banks end the command with their first problems."""
+        from quizzer.banks import check
+        from quizzer.paths import shipped_catalog
+
+        result = check(self.bank_dirs(), shipped_catalog())
+        if result.library is None:
+            for problem in result.problems[:5]:
+                click.echo(str(problem), err=True)
+            more = len(result.problems) - 5
+            if more > 0:
+                click.echo(f"... and {more} more", err=True)
+            fail("the banks have problems; run 'quizzer validate' for the full list")
+        return result.library
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"quizzer: {message}", err=True)
+    sys.exit(code)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="quizzer", message="%(prog)s %(version)s")
+@click.option("--banks", "banks", multiple=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=str),
+              help="Use the banks in DIR instead of the shipped ones (repeatable; env QUIZZER_BANKS).")
+@click.option("--db", "db", envvar="QUIZZER_DB", metavar="PATH",
+              help="The progress database (default: quizzer.db in the user data dir; env QUIZZER_DB).")
+@click.pass_context
+def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None) -> None:
+    """quizzer: interview prep and self-assessment for LLM engineering.
+
+    Run without a command to open the study app.
+    """
+    ctx.obj = Context(banks, db)
+    if ctx.invoked_subcommand is None:
+        library = ctx.obj.library()
+        click.echo(f"{len(library)} questions in {len(library.banks)} banks")
+        for category in library.categories():
+            click.echo(f"  {category:<14} {len(library.in_category(category)):>4}  {library.title_of(category)}")
+        click.echo()
+        click.echo(ctx.get_help())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@pass_ctx
+def validate(obj: Context, paths: tuple[Path, ...]) -> None:
+    """Check the banks in use, or the given files and folders."""
+    from quizzer.banks import check
+    from quizzer.paths import shipped_catalog
+
+    result = check(list(paths) or obj.bank_dirs(), shipped_catalog())
+    if result.library is None:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        fail(f"{len(result.problems)} problem(s) in {result.files} file(s)")
+    n = len(result.library)
+    click.echo(f"{n} questions in {result.files} bank{'s' if result.files != 1 else ''}: ok")
+
+
+@cli.group()
+def export() -> None:
+    """Export the banks."""
+
+
+@export.command("markdown")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write README.md and one <category>.md per category into.")
+@click.option("--category", "categories", multiple=True, metavar="C", help="Only this category (repeatable).")
+@click.option("--no-answers", is_flag=True, help="Leave out answers and explanations (a question sheet).")
+@pass_ctx
+def export_markdown_cmd(obj: Context, out: Path, categories: tuple[str, ...], no_answers: bool) -> None:
+    """Write the banks as Markdown pages that fold each answer."""
+    from quizzer.export import export_markdown
+
+    library = obj.library()
+    check_categories(library, categories)
+    try:
+        written = export_markdown(library, out, categories, answers=not no_answers)
+    except OSError as exc:
+        fail(f"cannot write to {out}: {exc.strerror or exc}")
+    click.echo(f"wrote {len(written)} files to {out}", err=True)
+
+
+def check_categories(library: Library, categories: tuple[str, ...]) -> None:
+    known = library.categories()
+    for c in categories:
+        if c not in known:
+            raise click.BadParameter(f"unknown category '{c}' (one of: {', '.join(known)})",
+                                     param_hint="--category")
+
+
+def _filtered(library: Library, categories: tuple[str, ...], tags: tuple[str, ...],
+              levels: tuple[int, ...], types: tuple[str, ...]) -> list[Question]:
+    return [
+        q for q in library
+        if (not categories or q.category in categories)
+        and (not tags or set(tags) & set(q.tags))
+        and (not levels or q.level in levels)
+        and (not types or q.type in types)
+    ]
+
+
+def one_line(text: str, width: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+TYPES = click.Choice(["open", "mcq", "multi", "truefalse", "short", "numeric"])
+
+
+@cli.command("list")
+@click.option("--category", "categories", multiple=True, metavar="C")
+@click.option("--tag", "tags", multiple=True, metavar="T")
+@click.option("--level", "levels", multiple=True, type=click.IntRange(1, 3))
+@click.option("--type", "types", multiple=True, type=TYPES)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@pass_ctx
+def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], levels: tuple[int, ...],
+             types: tuple[str, ...], as_json: bool) -> None:
+    """List questions: global id, type, level and the prompt's first line."""
+    library = obj.library()
+    check_categories(library, categories)
+    questions = _filtered(library, categories, tags, levels, types)
+    if as_json:
+        rows = [{"id": q.gid, "type": q.type, "level": q.level, "tags": list(q.tags),
+                 "prompt": one_line(q.prompt, 10_000)} for q in questions]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for q in questions:
+        click.echo(f"{q.gid:<48} {q.type:<9} L{q.level}  {one_line(q.prompt, 70)}")
+
+
+@cli.command()
+@click.argument("question_id", metavar="ID")
+@pass_ctx
+def show(obj: Context, question_id: str) -> None:
+    """Show one question with its answer, explanation and references."""
+    from quizzer.render import question_text
+
+    library = obj.library()
+    q = library.get(question_id)
+    if q is None:
+        from quizzer.search import suggest
+
+        hint = suggest(library, question_id)
+        fail(f"no question '{question_id}'" + (f"; did you mean '{hint}'?" if hint else ""))
+    click.echo(question_text(library, q, answer=True))
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return cli.main(args=argv, prog_name="quizzer")

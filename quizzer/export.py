@@ -1,0 +1,106 @@
+"""Export the banks to Markdown: an index plus one self-test page per category.
+
+The output is deterministic (same banks, same bytes) and safe: bank text is neutralised by
+`mdsafe` so that nothing in a prompt can close the answer block or start a new question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from quizzer.mdsafe import escape_link_text, safe_block, safe_inline
+from quizzer.model import LEVELS, Library, Question
+
+TYPE_LABELS = {
+    "open": "open question",
+    "mcq": "single choice",
+    "multi": "multiple choice (pick all that apply)",
+    "truefalse": "true or false",
+    "short": "short answer",
+    "numeric": "numeric answer",
+}
+
+
+def _refs(library: Library, q: Question) -> list[str]:
+    lines = []
+    for ref in q.refs:
+        title, url = library.ref_link(ref)
+        lines.append(f"- [{escape_link_text(title)}]({url})")
+    return lines
+
+
+def _answer(q: Question) -> str:
+    if q.type == "open":
+        return safe_block(str(q.answer))
+    if q.type == "multi":
+        return "\n".join(f"- {safe_inline(a)}" for a in q.correct_choices)
+    text = safe_inline(q.answer_text())
+    if q.type == "short" and q.accept:
+        text += " (also accepted: " + ", ".join(safe_inline(a) for a in q.accept) + ")"
+    if q.type == "numeric":
+        text += f" (within ±{q.tolerance:.0%})"
+    return text
+
+
+def question_markdown(library: Library, q: Question, number: int, answers: bool) -> str:
+    meta = f"Level {q.level} ({LEVELS[q.level]}) · {TYPE_LABELS[q.type]}"
+    if q.tags:
+        meta += " · tags: " + ", ".join(f"`{t}`" for t in q.tags)
+    parts = [f"## {number}. `{q.gid}`", f"*{meta}*", safe_block(q.prompt)]
+    if q.choices:
+        parts.append("\n".join(f"- {safe_inline(c)}" for c in q.choices))
+    if q.type == "numeric" and q.unit:
+        parts.append(f"Answer in: {safe_inline(q.unit)}")
+    if answers:
+        body = ["<details><summary>Answer</summary>", f"**Answer:**\n\n{_answer(q)}"]
+        if q.key_points:
+            body.append("**Key points:**\n\n" + "\n".join(f"- {safe_inline(k)}" for k in q.key_points))
+        body.append(f"**Why:**\n\n{safe_block(q.explanation)}")
+        body.append("</details>")
+        parts.append("\n\n".join(body))
+    parts.append("**Read more:**\n\n" + "\n".join(_refs(library, q)))
+    return "\n\n".join(parts)
+
+
+def category_markdown(library: Library, category: str, answers: bool) -> str:
+    questions = library.in_category(category)
+    descriptions = [b.description for b in library.ordered_banks() if b.category == category and b.description]
+    parts = [f"# {safe_inline(library.title_of(category))}"]
+    parts += [safe_block(d) for d in descriptions]
+    parts.append(f"{len(questions)} questions. [Back to the index](README.md)")
+    parts += [question_markdown(library, q, n, answers) for n, q in enumerate(questions, 1)]
+    return "\n\n".join(parts) + "\n"
+
+
+def index_markdown(library: Library, categories: Sequence[str], answers: bool) -> str:
+    total = sum(len(library.in_category(c)) for c in categories)
+    lines = [
+        "# quizzer question banks",
+        "",
+        f"{total} questions on LLM engineering in {len(categories)} categories, exported by quizzer."
+        + (" Each answer is folded: try the question first, then open *Answer*." if answers else ""),
+        "",
+        "| Category | Questions |",
+        "| --- | ---: |",
+    ]
+    for c in categories:
+        title = escape_link_text(library.title_of(c)).replace("|", "\\|")
+        lines.append(f"| [{title}]({c}.md) | {len(library.in_category(c))} |")
+    return "\n".join(lines) + "\n"
+
+
+def export_markdown(library: Library, out: Path, categories: Sequence[str] = (),
+                    answers: bool = True) -> list[Path]:
+    """Write `README.md` and `<category>.md` files into `out`; returns the paths written."""
+    chosen = [c for c in library.categories() if not categories or c in categories]
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    pages = {"README.md": index_markdown(library, chosen, answers)}
+    for c in chosen:
+        pages[f"{c}.md"] = category_markdown(library, c, answers)
+    for name, text in pages.items():
+        path = out / name
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+    return written

@@ -1,0 +1,152 @@
+"""The core data model: categories, question types, questions, banks and the article catalog.
+
+Everything here is immutable and free of I/O so that every other module can share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+CATEGORIES: tuple[str, ...] = (
+    "base",
+    "algorithm",
+    "training",
+    "fine-tuning",
+    "eval",
+    "compression",
+    "inference",
+    "applications",
+)
+
+QUESTION_TYPES: tuple[str, ...] = ("open", "mcq", "multi", "truefalse", "short", "numeric")
+AUTO_GRADED: frozenset[str] = frozenset({"mcq", "multi", "truefalse", "short", "numeric"})
+LEVELS: Mapping[int, str] = {1: "junior", 2: "mid", 3: "senior"}
+DEFAULT_TOLERANCE = 0.02
+
+Answer = str | bool | float | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question as loaded from a bank; `gid` (`<category>/<id>`) keys all progress."""
+
+    category: str
+    id: str
+    type: str
+    level: int
+    prompt: str
+    answer: Answer
+    explanation: str
+    refs: tuple[str, ...]
+    choices: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    tolerance: float = DEFAULT_TOLERANCE
+    unit: str | None = None
+    key_points: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def gid(self) -> str:
+        return f"{self.category}/{self.id}"
+
+    @property
+    def correct_choices(self) -> tuple[str, ...]:
+        """The correct choice texts of an `mcq` or `multi` question (empty for other types)."""
+        if self.type == "mcq" and isinstance(self.answer, str):
+            return (self.answer,)
+        if self.type == "multi" and isinstance(self.answer, tuple):
+            return self.answer
+        return ()
+
+    def answer_text(self) -> str:
+        """The answer as a person would write it."""
+        a = self.answer
+        if isinstance(a, bool):
+            return "true" if a else "false"
+        if isinstance(a, tuple):
+            return "; ".join(a)
+        if isinstance(a, float):
+            text = f"{a:g}"
+            return f"{text} {self.unit}" if self.unit else text
+        return a
+
+    def content_hash(self) -> str:
+        """A short hash of what the user is asked and told, recorded with each review."""
+        payload = json.dumps(
+            [self.type, self.prompt, self.answer, self.choices, self.accept,
+             self.tolerance, self.unit, self.key_points, self.explanation],
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    title: str
+    url: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    """One bank file: the questions of one category."""
+
+    category: str
+    title: str
+    description: str
+    questions: tuple[Question, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class Library:
+    """All loaded banks plus the article catalog that their refs resolve against."""
+
+    banks: tuple[Bank, ...]
+    articles: Mapping[str, Article] = field(default_factory=dict)
+    _by_gid: dict[str, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for bank in self.banks:
+            for q in bank.questions:
+                self._by_gid[q.gid] = q
+
+    def __len__(self) -> int:
+        return len(self._by_gid)
+
+    def __iter__(self) -> Iterator[Question]:
+        """Questions in category order, then file order."""
+        for bank in self.ordered_banks():
+            yield from bank.questions
+
+    def ordered_banks(self) -> list[Bank]:
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        return sorted(self.banks, key=lambda b: (order.get(b.category, len(order)), b.path))
+
+    def get(self, gid: str) -> Question | None:
+        return self._by_gid.get(gid)
+
+    def in_category(self, category: str) -> list[Question]:
+        return [q for q in self if q.category == category]
+
+    def categories(self) -> list[str]:
+        present = {b.category for b in self.banks}
+        return [c for c in CATEGORIES if c in present]
+
+    def title_of(self, category: str) -> str:
+        for bank in self.ordered_banks():
+            if bank.category == category:
+                return bank.title
+        return category
+
+    def ref_link(self, ref: str) -> tuple[str, str]:
+        """(title, url) for a ref: an article id from the catalog, or a URL as its own title."""
+        article = self.articles.get(ref)
+        if article is not None:
+            return article.title, article.url
+        return ref, ref

@@ -1,0 +1,48 @@
+"""Plain-text rendering of questions for terminals, pipes and dumb terminals."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+
+from quizzer.model import LEVELS, Library, Question
+
+LETTERS = string.ascii_uppercase
+
+
+def choice_lines(choices: Sequence[str]) -> list[str]:
+    return [f"  {LETTERS[i]}) {' '.join(c.split())}" for i, c in enumerate(choices)]
+
+
+def header(q: Question) -> str:
+    return f"{q.gid}  {q.type}  level {q.level} ({LEVELS[q.level]})"
+
+
+def references(library: Library, q: Question) -> list[str]:
+    lines = []
+    for ref in q.refs:
+        title, url = library.ref_link(ref)
+        lines.append(f"  - {title} <{url}>" if title != url else f"  - <{url}>")
+    return lines
+
+
+def question_text(library: Library, q: Question, answer: bool, choices: Sequence[str] | None = None) -> str:
+    """The question (and, with `answer`, its answer, key points, explanation and references)."""
+    out = [header(q)]
+    if q.tags:
+        out.append("tags: " + ", ".join(q.tags))
+    out += ["", q.prompt.strip()]
+    if q.choices:
+        out += [""] + choice_lines(choices if choices is not None else q.choices)
+    if q.type == "numeric" and q.unit:
+        out.append(f"(answer in {q.unit})")
+    if answer:
+        out += ["", "Answer: " + (q.answer_text() if q.type != "open" else "")]
+        if q.type == "open":
+            out.append(str(q.answer).strip())
+        if q.type == "short" and q.accept:
+            out.append("Also accepted: " + ", ".join(q.accept))
+        if q.key_points:
+            out += ["", "Key points:"] + [f"  - {k}" for k in q.key_points]
+        out += ["", "Why: " + q.explanation.strip(), "", "Read more:"] + references(library, q)
+    return "\n".join(out)

@@ -1,0 +1,166 @@
+"""Safe, strict YAML reading for bank files, with compiler-style positions for problems.
+
+The fast path parses with libyaml (`yaml.CSafeLoader`) into plain data and keeps no positions.
+Only when a problem is found is the file composed again into nodes to find the line of the
+offending key or value, so reporting positions costs nothing on valid banks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml is fast; the pure-Python loader is only a fallback where it is missing.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+PathElem = str | int
+KeyPath = tuple[PathElem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in an input file, printed like a compiler diagnostic."""
+
+    file: str
+    line: int | None
+    col: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.file}: {self.message}"
+        return f"{self.file}:{self.line}:{self.col or 1}: {self.message}"
+
+
+class _StrictLoader(_BaseLoader):
+    """Safe loader that records duplicate keys and refuses aliases.
+
+    PyYAML keeps the last of two equal keys silently, so a typo'd copy of `answer:` would
+    overwrite the first without a word. Aliases are refused outright: banks never need them
+    and refusing them makes "billion laughs" files cheap to reject.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[yaml.Mark, str]] = []
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML anchors and aliases are not allowed in banks", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                k = (key_node.tag, key_node.value)
+                if k in seen:
+                    self.duplicate_keys.append((key_node.start_mark, key_node.value))
+                seen.add(k)
+        return super().construct_mapping(node, deep)
+
+
+def _mark_problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
+    if mark is None:
+        return Problem(file, 1, 1, message)
+    return Problem(file, mark.line + 1, mark.column + 1, message)
+
+
+def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of a file (a leading BOM dropped), or a problem at the first bad byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(file, line, col, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})")]
+    return text.removeprefix("\ufeff"), []
+
+
+def parse(file: str, text: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document strictly; syntax errors come back as problems, never raised."""
+    loader = _StrictLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or "invalid YAML"
+        return None, [_mark_problem(file, mark, f"YAML error: {what}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, [_mark_problem(file, mark, f"YAML error: {str(exc).splitlines()[0]}")]
+    except (ValueError, TypeError, RecursionError, OverflowError) as exc:
+        # Odd scalars (e.g. an out-of-range timestamp) make PyYAML's constructors raise.
+        return None, [Problem(file, 1, 1, f"YAML error: {type(exc).__name__}: {exc}")]
+    finally:
+        loader.dispose()
+    problems = [
+        _mark_problem(file, mark, f"duplicate key '{key}' (the later value would silently win)")
+        for mark, key in loader.duplicate_keys
+    ]
+    return data, problems
+
+
+class Locator:
+    """Find the position of a key or value by its path, composing the file only when asked."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self._text = text
+        self._root: Node | None = None
+        self._composed = False
+
+    def _tree(self) -> Node | None:
+        if not self._composed:
+            self._composed = True
+            try:
+                self._root = yaml.compose(self._text, Loader=_BaseLoader)
+            except yaml.YAMLError:
+                self._root = None
+        return self._root
+
+    def node(self, path: KeyPath, key: bool = False) -> Node | None:
+        """The node at `path` (the key node of its last element when `key` is true)."""
+        node = self._tree()
+        for i, elem in enumerate(path):
+            last = i == len(path) - 1
+            if isinstance(node, MappingNode):
+                found: Node | None = None
+                for key_node, value_node in node.value:  # the last equal key wins, as in PyYAML
+                    if isinstance(key_node, ScalarNode) and key_node.value == str(elem):
+                        found = key_node if (last and key) else value_node
+                node = found
+            elif isinstance(node, SequenceNode) and isinstance(elem, int) and elem < len(node.value):
+                node = node.value[elem]
+            else:
+                return node if node is not None else None
+            if node is None:
+                return None
+        return node
+
+    def problem(self, path: KeyPath, message: str, key: bool = False) -> Problem:
+        node = self.node(path, key) if path else self._tree()
+        if node is None:
+            # Fall back to the nearest ancestor that exists.
+            for cut in range(len(path) - 1, -1, -1):
+                node = self.node(path[:cut]) if cut else self._tree()
+                if node is not None:
+                    break
+        return _mark_problem(self.file, node.start_mark if node is not None else None, message)
+
+
+def describe(path: Sequence[PathElem]) -> str:
+    """A short human label for a path, e.g. `questions[3].answer`."""
+    out = ""
+    for elem in path:
+        out += f"[{elem}]" if isinstance(elem, int) else (f".{elem}" if out else str(elem))
+    return out

@@ -1,0 +1,127 @@
+"""The command line, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import DATA, TEST_BANKS
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "quizzer", *args], capture_output=True, text=True,
+                          cwd=cwd, env=full_env, input=stdin, timeout=120)
+
+
+def test_version() -> None:
+    out = run("--version")
+    assert out.returncode == 0
+    assert out.stdout.startswith("quizzer ")
+
+
+def test_version_imports_neither_textual_nor_fsrs() -> None:
+    code = ("import sys; from quizzer.cli import main\n"
+            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('textual', 'fsrs', 'sqlite_utils') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().endswith("[]"), out.stdout
+
+
+def test_validate_imports_neither_textual_nor_fsrs() -> None:
+    code = ("import sys; from quizzer.cli import main\n"
+            f"try:\n    main(['--banks', {str(TEST_BANKS)!r}, 'validate'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('textual', 'fsrs') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
+
+
+def test_validate_shipped_banks_from_another_directory(tmp_path: Path) -> None:
+    out = run("validate", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert re.fullmatch(r"\d+ questions in \d+ banks?: ok", out.stdout.strip())
+
+
+def test_validate_reports_problems_and_exits_1() -> None:
+    bad = DATA / "bad" / "unknown-key.yaml"
+    out = run("validate", str(bad))
+    assert out.returncode == 1
+    assert f"{bad}:12:5: unknown key 'promt'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_validate_missing_file() -> None:
+    out = run("validate", "/no/such/bank.yaml")
+    assert out.returncode == 1
+    assert "/no/such/bank.yaml: no such file" in out.stderr
+
+
+def test_banks_option_and_env() -> None:
+    out = run("--banks", str(TEST_BANKS), "validate")
+    assert out.returncode == 0 and out.stdout.strip() == "6 questions in 2 banks: ok"
+    out = run("validate", env={"QUIZZER_BANKS": str(TEST_BANKS)})
+    assert out.stdout.strip() == "6 questions in 2 banks: ok"
+
+
+def test_commands_refuse_invalid_banks(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text("category: base\ntitle: T\nquestions: []\n", encoding="utf-8")
+    out = run("--banks", str(tmp_path), "list")
+    assert out.returncode == 1
+    assert "questions must be a non-empty list" in out.stderr
+    assert "quizzer validate" in out.stderr
+
+
+def test_list_and_filters() -> None:
+    out = run("--banks", str(TEST_BANKS), "list", "--category", "base", "--type", "numeric")
+    assert out.returncode == 0
+    assert out.stdout.split()[:3] == ["base/fp16-weights-7b", "numeric", "L2"]
+    out = run("--banks", str(TEST_BANKS), "list", "--json", "--tag", "kv-cache")
+    rows = json.loads(out.stdout)
+    assert [r["id"] for r in rows] == ["base/paged-attention-name", "inference/kv-cache-purpose"]
+    out = run("--banks", str(TEST_BANKS), "list", "--level", "2", "--json")
+    assert {r["level"] for r in json.loads(out.stdout)} == {2}
+
+
+def test_list_unknown_category_is_a_usage_error() -> None:
+    out = run("--banks", str(TEST_BANKS), "list", "--category", "nope")
+    assert out.returncode == 2
+    assert "unknown category 'nope'" in out.stderr
+
+
+def test_show() -> None:
+    out = run("--banks", str(TEST_BANKS), "show", "inference/decode-bound")
+    assert out.returncode == 0
+    assert "A) Memory bandwidth" in out.stdout
+    assert "Answer: Memory bandwidth" in out.stdout
+    assert "https://www.zhihu.com/question/653658936/answer/3569365986" in out.stdout
+
+
+def test_show_unknown_id_suggests() -> None:
+    out = run("--banks", str(TEST_BANKS), "show", "inference/decode-bond")
+    assert out.returncode == 1
+    assert "did you mean 'inference/decode-bound'" in out.stderr
+
+
+def test_export_markdown_writes_nine_files_for_shipped_banks(tmp_path: Path) -> None:
+    out = run("export", "markdown", "--out", str(tmp_path / "md"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    names = sorted(p.name for p in (tmp_path / "md").iterdir())
+    assert len(names) == 9 and "README.md" in names
+
+
+def test_export_into_a_file_path_fails_cleanly(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = run("--banks", str(TEST_BANKS), "export", "markdown", "--out", str(blocker / "sub"))
+    assert out.returncode == 1
+    assert "cannot write" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    out = run("frobnicate")
+    assert out.returncode == 2
