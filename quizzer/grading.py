@@ -1,0 +1,270 @@
+"""Grade one response to one question: a verdict, a 0..1 score and a proposed FSRS rating.
+
+Pure functions, no I/O. Every user input (empty, huge, control characters, odd Unicode) yields a
+`Grade`; nothing here raises on what a person can type.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from quizzer.model import Question
+from quizzer.numbers import read_in_unit, slip_hint
+
+THRESHOLD = 90  # fuzz.ratio for a typo: one slip in a 5+ letter word, never a different short term
+SHORT_EXACT_LEN = 4  # words this short (GQA, INT4, top-k's k) must match exactly
+WORD_MATCH = 80  # fuzz.ratio for one word of a key point (saturates ~ saturate)
+POINT_COVERAGE = 0.6  # share of a key point's content words that must appear for it to count
+MAX_CHARS = 10_000  # the session stores no more than this; grading more only costs time
+MAX_PICK_CHARS = 500
+QUICK_MS: dict[str, int] = {"truefalse": 6_000, "mcq": 12_000, "short": 15_000, "multi": 20_000,
+                            "numeric": 45_000}
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+_TRUE = frozenset({"true", "t", "yes", "y"})
+_FALSE = frozenset({"false", "f", "no", "n"})
+STOP_WORDS = frozenset("""
+    a an and are as at be been being by can do does each every for from has have how if in into is it its
+    more not of on one or per same so such than that the their them then there these they this those to
+    use used uses using via was we were what when where which while who why will with without you your
+    """.split())
+
+Response = str | bool | Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    correct: bool  # counts as answered right (a full answer, or one accepted with a typo)
+    score: float  # 0..1
+    rating: int  # proposed FSRS rating: 1 Again, 2 Hard, 3 Good, 4 Easy
+    verdict: str  # "correct", "typo", "partial", "wrong" or "self"
+    note: str = ""  # one short sentence for the user
+    covered: tuple[bool, ...] = ()  # open only: one flag per key point
+
+
+def _fold(text: str) -> str:
+    """NFKC + casefold, with control and separator characters turned into plain spaces."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold()
+    return "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
+
+
+def normalise(text: str) -> str:
+    """Compare-ready text: NFKC, casefolded, punctuation and hyphens dropped, whitespace collapsed."""
+    return " ".join("".join(c for c in _fold(text) if not unicodedata.category(c).startswith("P")).split())
+
+
+def _compact(text: str) -> str:
+    return normalise(text).replace(" ", "")  # "paged attention" == "PagedAttention" == "paged-attention"
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[\W_]+", _fold(text)) if t]
+
+
+def parse_truefalse(text: str) -> bool | None:
+    """true/false/yes/no/t/f/y/n in any case; None for anything else."""
+    word = normalise(text)
+    return True if word in _TRUE else False if word in _FALSE else None
+
+
+def _as_text(response: Response) -> str:
+    if isinstance(response, str):
+        return response[:MAX_CHARS]
+    if isinstance(response, bool):
+        return "true" if response else "false"
+    return "; ".join(str(r) for r in list(response)[:100])[:MAX_CHARS]
+
+
+def _rating(verdict: str, qtype: str, duration_ms: int | None) -> int:
+    if verdict == "wrong":
+        return AGAIN
+    if verdict in ("typo", "partial"):
+        return HARD
+    quick = duration_ms is not None and 0 <= duration_ms <= QUICK_MS.get(qtype, 0)
+    return EASY if quick else GOOD
+
+
+def _graded(q: Question, verdict: str, duration_ms: int | None, note: str = "", score: float | None = None) -> Grade:
+    if score is None:
+        score = 0.0 if verdict == "wrong" else 1.0
+    return Grade(verdict in ("correct", "typo"), score, _rating(verdict, q.type, duration_ms), verdict, note)
+
+
+def _is_typo(typed: str, expected: str) -> bool:
+    """A near miss of `expected` that is a slip, not another term (FlashAttention-3, MQA, top-p, INT8)."""
+    a, b = _compact(typed), _compact(expected)
+    if min(len(a), len(b)) <= SHORT_EXACT_LEN:
+        return False
+    if re.findall(r"\d+", normalise(typed)) != re.findall(r"\d+", normalise(expected)):
+        return False
+    # Short words inside a phrase carry the meaning (the k of top-k, the KV of KV cache): keep them exact.
+    short_a = [t for t in _tokens(typed) if len(t) <= SHORT_EXACT_LEN]
+    short_b = [t for t in _tokens(expected) if len(t) <= SHORT_EXACT_LEN]
+    if any(t not in a for t in short_b) or any(t not in b for t in short_a):
+        return False
+    return fuzz.ratio(a, b) >= THRESHOLD
+
+
+def _same(typed: str, expected: str) -> bool:
+    a, b = _compact(typed), _compact(expected)
+    return bool(a) and (a == b or a == b + "s")  # a plural of the whole answer is still the answer
+
+
+def _match_choice(typed: str, choices: Sequence[str]) -> tuple[int | None, str]:
+    """Index of the one choice `typed` names (exactly, or with a typo), else None and why."""
+    if typed in choices:
+        return choices.index(typed), ""
+    if not _compact(typed):
+        return None, "No choice was picked."
+    exact = [i for i, c in enumerate(choices) if _compact(c) == _compact(typed)]
+    if len(exact) == 1:
+        return exact[0], ""
+    near = exact or [i for i, c in enumerate(choices) if _is_typo(typed, c)]
+    if len(near) == 1:
+        return near[0], ""
+    return None, "That matches more than one choice." if near else "That does not match any choice."
+
+
+def _grade_mcq(q: Question, response: Response, duration_ms: int | None) -> Grade:
+    idx, why = _match_choice(_as_text(response), q.choices)
+    if idx is None:
+        return _graded(q, "wrong", duration_ms, why)
+    return _graded(q, "correct" if q.choices[idx] == q.answer else "wrong", duration_ms)
+
+
+def _grade_multi(q: Question, response: Response, duration_ms: int | None) -> Grade:
+    if isinstance(response, str):
+        raw = [p for p in re.split(r"[;\n]", response[:MAX_CHARS]) if p.strip()]
+    elif isinstance(response, bool):
+        raw = []
+    else:
+        raw = [str(p) for p in list(response)[:100]]
+    picks = list(dict.fromkeys(p[:MAX_PICK_CHARS] for p in raw))  # choices are short; so is matching them
+    right = set(q.correct_choices)
+    chosen: set[int] = set()
+    unmatched = 0
+    for p in picks:
+        idx, _ = _match_choice(p, q.choices)
+        if idx is None:
+            unmatched += 1  # a pick that names no choice is still a wrong pick
+        else:
+            chosen.add(idx)
+    hits = sum(1 for i in chosen if q.choices[i] in right)
+    misses = len(chosen) - hits + unmatched
+    if not right:
+        return _graded(q, "wrong", duration_ms, "This question lists no correct choices.")
+    score = max(0.0, (hits - misses) / len(right))
+    verdict = "correct" if score == 1 and misses == 0 else "partial" if score > 0 else "wrong"
+    note = "" if verdict == "correct" else f"{hits} of {len(right)} correct choices picked, {misses} wrong."
+    return _graded(q, verdict, duration_ms, note if picks else "No choice was picked.", score)
+
+
+def _grade_truefalse(q: Question, response: Response, duration_ms: int | None) -> Grade:
+    picked = response if isinstance(response, bool) else parse_truefalse(_as_text(response))
+    if picked is None:
+        shown = " ".join(_as_text(response).split())[:40]
+        return _graded(q, "wrong", duration_ms, f"Could not read '{shown}' as true or false.")
+    expected = q.answer if isinstance(q.answer, bool) else parse_truefalse(str(q.answer))
+    return _graded(q, "correct" if picked == expected else "wrong", duration_ms)
+
+
+def _grade_short(q: Question, response: Response, duration_ms: int | None) -> Grade:
+    typed = _as_text(response)
+    if not _compact(typed):
+        return _graded(q, "wrong", duration_ms, "Empty answer.")
+    expected = [str(q.answer), *q.accept]
+    if any(_same(typed, e) for e in expected):
+        return _graded(q, "correct", duration_ms)
+    near = [e for e in expected if _is_typo(typed, e)]
+    if near:
+        best = max(near, key=lambda e: fuzz.ratio(_compact(typed), _compact(e)))
+        return _graded(q, "typo", duration_ms, f"Accepted with a typo: the expected spelling is '{best}'.")
+    return _graded(q, "wrong", duration_ms)
+
+
+def _grade_numeric(q: Question, response: Response, duration_ms: int | None) -> Grade:
+    answer = q.answer
+    if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
+        return _graded(q, "wrong", duration_ms, "This question has no numeric answer.")
+    reading = read_in_unit(_as_text(response), q.unit)
+    if reading.value is None:
+        return _graded(q, "wrong", duration_ms, reading.note)
+    tol = max(0.0, q.tolerance if math.isfinite(q.tolerance) else 0.0)
+    allowed = tol * abs(answer) if answer != 0 else tol
+    if abs(reading.value - answer) <= allowed or math.isclose(reading.value, answer, rel_tol=1e-9):
+        return _graded(q, "correct", duration_ms, reading.note)
+    hint = slip_hint(reading.value, float(answer), q.unit, tol)
+    return _graded(q, "wrong", duration_ms, " ".join(n for n in (reading.note, hint) if n))
+
+
+def _content_words(text: str) -> list[str]:
+    return list(dict.fromkeys(t for t in _tokens(text) if len(t) > 1 and t not in STOP_WORDS))
+
+
+def _word_present(word: str, typed: set[str], by_prefix: dict[str, list[str]]) -> bool:
+    if word in typed:
+        return True
+    if len(word) <= 3 or any(c.isdigit() for c in word):  # kv, gpu, fp16: no fuzzy matching
+        return False
+    if process.extractOne(word, typed, scorer=fuzz.ratio, score_cutoff=WORD_MATCH) is not None:
+        return True
+    # A shared stem catches what the ratio misses (grows ~ growth, attention ~ attend).
+    for other in by_prefix.get(word[:4], []):
+        common = len(_common_prefix(word, other))
+        if common >= max(4, math.ceil(0.75 * min(len(word), len(other)))):
+            return True
+    return False
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def coverage(key_points: Sequence[str], typed: str) -> tuple[bool, ...]:
+    """One flag per key point: True when most of its content words appear (fuzzily) in `typed`."""
+    words = {t for t in _tokens(typed) if len(t) > 1}
+    by_prefix: dict[str, list[str]] = {}
+    for w in words:
+        by_prefix.setdefault(w[:4], []).append(w)
+    flags = []
+    for point in key_points:
+        content = _content_words(point)
+        present = sum(_word_present(w, words, by_prefix) for w in content)
+        flags.append(bool(content) and present / len(content) >= POINT_COVERAGE)
+    return tuple(flags)
+
+
+def _grade_open(q: Question, response: Response, self_rating: int | None) -> Grade:
+    covered = coverage(q.key_points, _as_text(response))
+    score = sum(covered) / len(covered) if covered else 0.0
+    note = f"Your answer seems to cover {sum(covered)} of {len(covered)} key points." if covered else ""
+    if self_rating in (1, 2, 3, 4):
+        return Grade(self_rating >= GOOD, score, self_rating, "self", note, covered)
+    proposal = GOOD if score >= 0.75 else HARD if score >= 0.4 else AGAIN
+    return Grade(score >= 0.75, score, proposal, "self", note, covered)
+
+
+_GRADERS: dict[str, Callable[[Question, Response, int | None], Grade]] = {
+    "mcq": _grade_mcq, "multi": _grade_multi, "truefalse": _grade_truefalse,
+    "short": _grade_short, "numeric": _grade_numeric,
+}
+
+
+def grade(question: Question, response: str | bool | Sequence[str], duration_ms: int | None = None,
+          self_rating: int | None = None) -> Grade:
+    """Grade `response`; `duration_ms` decides Easy vs Good, `self_rating` (1-4) rates open answers."""
+    if question.type == "open":
+        return _grade_open(question, response, self_rating)
+    grader = _GRADERS.get(question.type)
+    if grader is None:
+        return Grade(False, 0.0, AGAIN, "wrong", f"Unknown question type '{question.type}'.")
+    return grader(question, response, duration_ms)
