@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizzer.bankcache import BankCache, catalog_key
 from quizzer.model import (
     CATEGORIES,
     DEFAULT_TOLERANCE,
@@ -352,21 +353,30 @@ class CheckResult:
     files: int
 
 
-def check(paths: Sequence[Path], shipped_catalog: Path | None) -> CheckResult:
+def check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache | None = None) -> CheckResult:
     """Validate the banks at `paths` (files or folders) with refs resolved against the shipped
     catalog plus any `articles.yaml` among the paths."""
     bank_files, catalogs, problems = discover(paths)
     articles: dict[str, Article] = {}
     catalog_files = ([shipped_catalog] if shipped_catalog and shipped_catalog.exists() else [])
     for cat_path in catalog_files + [c for c in catalogs if c != shipped_catalog]:
-        found, cat_problems = load_catalog(cat_path)
+        found = cache.catalog(cat_path) if cache else None
+        if found is None:
+            found, cat_problems = load_catalog(cat_path)
+            problems += cat_problems
+            if cache and not cat_problems:
+                cache.put_catalog(cat_path, found)
         articles.update(found)
-        problems += cat_problems
+    key = catalog_key(articles)
     banks: list[Bank] = []
     owner: dict[str, str] = {}
     for path in bank_files:
-        bank, bank_problems = load_bank(path, articles)
-        problems += bank_problems
+        bank = cache.bank(path, key) if cache else None
+        if bank is None:
+            bank, bank_problems = load_bank(path, articles)
+            problems += bank_problems
+            if cache and bank is not None:
+                cache.put_bank(path, key, bank)
         if bank is None:
             continue
         for q in bank.questions:
@@ -377,6 +387,8 @@ def check(paths: Sequence[Path], shipped_catalog: Path | None) -> CheckResult:
     if not bank_files and not catalogs and not problems:
         problems.append(Problem(", ".join(str(p) for p in paths) or ".", None, None, "no bank files (*.yaml) found"))
     library = None if problems else Library(tuple(banks), articles)
+    if cache and library is not None:
+        cache.save()
     return CheckResult(library, problems, len(bank_files))
 
 

@@ -18,4 +18,5 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("QUIZZER_DB", str(db))
     monkeypatch.delenv("QUIZZER_BANKS", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("QUIZZER_CACHE_DIR", str(tmp_path / "cache"))
     return db
