@@ -38,10 +38,11 @@ class Context:
 
     def library(self) -> Library:
         """The banks in use; invalid banks end the command with their first problems."""
+        from quizzer.bankcache import BankCache, default_cache_file
         from quizzer.banks import check
         from quizzer.paths import shipped_catalog
 
-        result = check(self.bank_dirs(), shipped_catalog())
+        result = check(self.bank_dirs(), shipped_catalog(), BankCache(default_cache_file()))
         if result.library is None:
             for problem in result.problems[:5]:
                 click.echo(str(problem), err=True)
@@ -75,6 +76,12 @@ def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None) -> None:
     """
     ctx.obj = Context(banks, db)
     if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from quizzer.tui.launch import run_app
+
+            run_app(ctx.obj, start="home")
+            return
+        # No terminal to draw on (a pipe, CI): say what is here and how to study without the app.
         library = ctx.obj.library()
         click.echo(f"{len(library)} questions in {len(library.banks)} banks")
         for category in library.categories():
@@ -192,3 +199,4 @@ def show(obj: Context, question_id: str) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     return cli.main(args=argv, prog_name="quizzer")
+from quizzer import cli_progress  # noqa: E402,F401  (registers the progress commands)

@@ -119,6 +119,10 @@ class Library:
     def __len__(self) -> int:
         return len(self._by_gid)
 
+    def __contains__(self, gid: object) -> bool:
+        """Whether a global id names a question in these banks."""
+        return gid in self._by_gid
+
     def __iter__(self) -> Iterator[Question]:
         """Questions in category order, then file order."""
         for bank in self.ordered_banks():

@@ -1,0 +1,102 @@
+"""Schema versions of the progress database, applied in order by `sqlite_utils.Migrations`.
+
+Never edit a migration that has shipped: add a new one. Each is a small function.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("quizzer")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    # One card per question the user has met: its FSRS state plus counts and flags.
+    db.execute(
+        """
+        CREATE TABLE cards (
+            gid TEXT PRIMARY KEY,
+            category TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due TEXT NOT NULL,
+            last_review TEXT,
+            reviews INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            flagged INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX cards_due ON cards (due)")
+    # The review log is append-only and the source of truth: card states can be rebuilt from it.
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            gid TEXT NOT NULL,
+            category TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            score REAL NOT NULL,
+            response TEXT NOT NULL DEFAULT '',
+            duration_ms INTEGER,
+            session_id TEXT,
+            content_hash TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute("CREATE INDEX reviews_gid_time ON reviews (gid, reviewed_at)")
+    db.execute("CREATE INDEX reviews_day ON reviews (day)")
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            filters TEXT NOT NULL DEFAULT '{}',
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m002_daily_counts(db: Database) -> None:
+    # Per-day, per-category totals kept up to date on every review, so that stats, streaks and the
+    # heatmap never scan the whole review log. Backfilled from the log of older databases.
+    db.execute(
+        """
+        CREATE TABLE daily_counts (
+            day TEXT NOT NULL,
+            category TEXT NOT NULL,
+            reviews INTEGER NOT NULL DEFAULT 0,
+            correct INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, category)
+        )
+        """
+    )
+    rebuild_daily_counts(db)
+
+
+def rebuild_daily_counts(db: Database | sqlite3.Connection) -> None:
+    """Recompute `daily_counts` from the review log (after a migration or an import)."""
+    db.execute("DELETE FROM daily_counts")
+    db.execute(
+        """
+        INSERT INTO daily_counts (day, category, reviews, correct, new)
+        SELECT day, category, COUNT(*), SUM(rating > 1), SUM(first_of_card)
+        FROM (SELECT day, category, rating,
+                     ROW_NUMBER() OVER (PARTITION BY gid ORDER BY reviewed_at, id) = 1 AS first_of_card
+              FROM reviews)
+        GROUP BY day, category
+        """
+    )

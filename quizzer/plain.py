@@ -1,0 +1,174 @@
+"""The line-oriented session: works piped, in a dumb terminal, and under test.
+
+Input is read as bytes and decoded leniently, so odd bytes, control characters and huge lines
+never crash a session. Each verdict is printed only after its review is committed.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import BinaryIO, TextIO
+
+from quizzer.grading import Grade, parse_truefalse
+from quizzer.model import Library, Question
+from quizzer.render import choice_lines, references
+from quizzer.session import MAX_RESPONSE_CHARS, Session, Summary
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+VERDICTS = {"correct": "Correct.", "typo": "Correct, with a typo.", "partial": "Partly right.",
+            "wrong": "Wrong.", "self": "Self-rated."}
+
+
+class LineReader:
+    """Reads one cleaned line at a time; None at end of input."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def read(self) -> str | None:
+        raw = self.stream.readline(MAX_RESPONSE_CHARS * 4 + 1)
+        if not raw:
+            return None
+        if not raw.endswith(b"\n"):  # an over-long line: drop the rest of it
+            while True:
+                more = self.stream.readline(65536)
+                if not more or more.endswith(b"\n"):
+                    break
+        text = raw.decode("utf-8", errors="replace")
+        return CONTROL.sub("", text).strip()[:MAX_RESPONSE_CHARS]
+
+
+def pick_choices(text: str, shown: list[str], multi: bool) -> list[str] | None:
+    """Letters (`A`, `a,c`, `AC`) or a choice's text; None when nothing could be read."""
+    letters = string.ascii_uppercase[: len(shown)]
+    compact = re.sub(r"[\s,;]+", "", text.upper())
+    if compact and all(ch in letters for ch in compact) and (multi or len(compact) == 1):
+        return [shown[letters.index(ch)] for ch in dict.fromkeys(compact)]
+    if not multi and text:
+        return [text]  # grading matches choice text (exact or fuzzy)
+    return None
+
+
+def _fmt_due(when: datetime, now: datetime) -> str:
+    delta = (when - now).total_seconds()
+    if delta < 3600:
+        return f"in {max(1, round(delta / 60))} min"
+    if delta < 86400 * 1.5:
+        return f"in {round(delta / 3600)} h"
+    return f"in {round(delta / 86400)} days"
+
+
+class PlainSession:
+    def __init__(self, session: Session, library: Library, inp: BinaryIO, out: TextIO,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.s, self.library, self.reader, self.out = session, library, LineReader(inp), out
+        self.monotonic = monotonic
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def ask_line(self, prompt: str = "> ") -> str | None:
+        self.out.write(prompt)
+        self.out.flush()
+        return self.reader.read()
+
+    def run(self) -> Summary:
+        while (q := self.s.next()) is not None:
+            if not self.ask(q):
+                self.say()
+                self.say("(end of input: session saved)")
+                break
+        summary = self.s.finish()
+        self.print_summary(summary)
+        return summary
+
+    def show(self, q: Question) -> list[str]:
+        self.say(f"[{self.s.asked}/{self.s.total}] {q.gid}  {q.type}  level {q.level}")
+        self.say(q.prompt.strip())
+        shown = self.s.choices_for(q) if q.choices else []
+        if shown:
+            self.say("\n".join(choice_lines(shown)))
+            self.say("(letters, e.g. A,C)" if q.type == "multi" else "(a letter)")
+        elif q.type == "truefalse":
+            self.say("(true or false)")
+        elif q.type == "numeric":
+            self.say(f"(a number{', in ' + q.unit if q.unit else ''})")
+        elif q.type == "open":
+            self.say("(write your answer on one line, or press Enter to just reveal it)")
+        return shown
+
+    def ask(self, q: Question) -> bool:
+        """Ask one question; False when input ended before it was answered."""
+        shown = self.show(q)
+        started = self.monotonic()
+        line = self.ask_line()
+        if line is None:
+            return False
+        duration = int((self.monotonic() - started) * 1000)
+        if q.type == "open":
+            return self.finish_open(q, line, duration)
+        response: str | bool | list[str] = line
+        if q.type in ("mcq", "multi"):
+            picked = pick_choices(line, shown, q.type == "multi")
+            response = (picked[0] if q.type == "mcq" else picked) if picked else ("" if q.type == "mcq" else [])
+        elif q.type == "truefalse":
+            tf = parse_truefalse(line)
+            response = tf if tf is not None else line
+        result = self.s.grade(q, response, duration)
+        outcome = self.s.record(q, result, line, duration)
+        self.say(VERDICTS[result.verdict] + (f" {result.note}" if result.note else ""))
+        self.say(f"Answer: {q.answer_text()}")
+        self.explain(q)
+        self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
+                 f"{_fmt_due(outcome.card.due, self.s.clock())}.")
+        self.say()
+        return True
+
+    def finish_open(self, q: Question, line: str, duration: int) -> bool:
+        proposal = self.s.grade(q, line, duration)
+        self.say("Model answer:")
+        self.say(str(q.answer).strip())
+        if q.key_points:
+            self.say("Key points" + (" (x = your answer seems to cover it):" if line else ":"))
+            marks = proposal.covered or tuple(False for _ in q.key_points)
+            for point, hit in zip(q.key_points, marks, strict=False):
+                self.say(f"  [{'x' if hit and line else ' '}] {point}")
+        self.explain(q)
+        suggested = proposal.rating if line else 3
+        rating_line = self.ask_line(f"Rate yourself 1-4 (1 again, 2 hard, 3 good, 4 easy) [{suggested}]: ")
+        if rating_line is None:
+            return False
+        rating = int(rating_line) if rating_line in ("1", "2", "3", "4") else suggested
+        result: Grade = self.s.grade(q, line, duration, self_rating=rating)
+        outcome = self.s.record(q, result, line, duration, rating)
+        self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
+                 f"{_fmt_due(outcome.card.due, self.s.clock())}.")
+        self.say()
+        return True
+
+    def explain(self, q: Question) -> None:
+        self.say("Why: " + q.explanation.strip())
+        self.say("Read more:")
+        self.say("\n".join(references(self.library, q)))
+
+    def print_summary(self, summary: Summary) -> None:
+        if not summary.answered:
+            self.say("Nothing answered." if self.s.asked else "Nothing to study right now.")
+        else:
+            m, s = divmod(int(summary.seconds), 60)
+            self.say(f"Session over: {summary.correct}/{summary.answered} correct ({summary.score:.0%})"
+                     f" in {m}m{s:02d}s.")
+            for cat, (n, ok) in summary.per_category.items():
+                self.say(f"  {cat:<14} {ok}/{n}")
+            if summary.weakest_tags:
+                self.say("Weakest topics: " + ", ".join(f"{t} ({ok}/{n})" for t, n, ok in summary.weakest_tags))
+        line = f"Due by the end of tomorrow: {summary.due_tomorrow}."
+        if summary.next_due:
+            line += f" Next review {_fmt_due(summary.next_due, self.s.clock())}."
+        self.say(line)

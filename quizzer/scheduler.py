@@ -1,0 +1,121 @@
+"""Spaced repetition with FSRS (the `fsrs` package): settings, the next card state, replay.
+
+The algorithm is the package's; this module only maps quizzer's rows to `fsrs.Card` and back,
+keeps datetimes UTC-aware, and makes interval fuzzing reproducible so that replaying a review
+log (when merging two machines' logs) gives exactly the states the reviews produced live.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from fsrs import Card, Rating, State
+from fsrs import Scheduler as FsrsScheduler
+
+from quizzer.store import CardRow, ReviewRow
+
+ROLLOVER_HOUR = 4  # the study day starts at 04:00 local time, as in Anki
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learning_steps_s: tuple[int, ...] = (60, 600)
+    relearning_steps_s: tuple[int, ...] = (600,)
+    theme: str = "dark"
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Settings:
+        """Settings from the store, ignoring unknown keys and falling back on bad values."""
+        default = cls()
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = data.get(f.name, getattr(default, f.name))
+            if f.name == "desired_retention":
+                ok = isinstance(value, int | float) and 0.7 <= value <= 0.99
+            elif f.name in ("new_per_day", "reviews_per_day"):
+                ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000
+            elif f.name.endswith("_steps_s"):
+                ok = isinstance(value, list | tuple) and all(isinstance(v, int) and v > 0 for v in value)
+                value = tuple(value) if ok else value
+            else:
+                ok = value in ("dark", "light")
+            values[f.name] = value if ok else getattr(default, f.name)
+        return cls(**values)
+
+
+def study_day(now: datetime, tz: tzinfo | None = None) -> date:
+    """The study day `now` falls in: local date, rolling over at 04:00."""
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    return (local - timedelta(hours=ROLLOVER_HOUR)).date()
+
+
+def day_end(now: datetime, tz: tzinfo | None = None) -> datetime:
+    """When the current study day ends (the next 04:00 local), in UTC."""
+    local = now.astimezone(tz) if tz is not None else now.astimezone()
+    start = (local - timedelta(hours=ROLLOVER_HOUR)).replace(hour=ROLLOVER_HOUR, minute=0, second=0, microsecond=0)
+    return (start + timedelta(days=1)).astimezone(UTC)
+
+
+def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: quizzer passes only UTC-aware datetimes to FSRS")
+    return dt.astimezone(UTC)
+
+
+class Scheduler:
+    def __init__(self, settings: Settings | None = None, enable_fuzzing: bool = True) -> None:
+        self.settings = settings or Settings()
+        self._fsrs = FsrsScheduler(
+            desired_retention=self.settings.desired_retention,
+            learning_steps=tuple(timedelta(seconds=s) for s in self.settings.learning_steps_s),
+            relearning_steps=tuple(timedelta(seconds=s) for s in self.settings.relearning_steps_s),
+            enable_fuzzing=enable_fuzzing,
+        )
+
+    @staticmethod
+    def to_fsrs(row: CardRow) -> Card:
+        return Card(state=State(row.state), step=row.step, stability=row.stability, difficulty=row.difficulty,
+                    due=_utc(row.due), last_review=_utc(row.last_review) if row.last_review else None)
+
+    def next_card(self, old: CardRow | None, gid: str, category: str, rating: int, when: datetime,
+                  review_id: str) -> CardRow:
+        """The card after one review. Fuzzing is seeded by the review's id, so a replay agrees."""
+        when = _utc(when)
+        card = self.to_fsrs(old) if old else Card(due=when)
+        saved = random.getstate()
+        random.seed(review_id)  # fsrs draws its fuzz from the module-level generator
+        try:
+            new, _ = self._fsrs.review_card(card, Rating(rating), review_datetime=when)
+        finally:
+            random.setstate(saved)
+        lapse = old is not None and old.state == State.Review and rating == Rating.Again
+        return CardRow(
+            gid=gid, category=category, state=int(new.state), step=new.step, stability=new.stability,
+            difficulty=new.difficulty, due=_utc(new.due),
+            last_review=_utc(new.last_review) if new.last_review else when,
+            reviews=(old.reviews if old else 0) + 1, lapses=(old.lapses if old else 0) + int(lapse),
+            suspended=old.suspended if old else False, flagged=old.flagged if old else False,
+        )
+
+    def replay(self, reviews: Sequence[ReviewRow], existing: CardRow | None) -> CardRow:
+        """Rebuild a card from its whole log, in time order, keeping the user's flags."""
+        card: CardRow | None = None
+        for r in sorted(reviews, key=lambda r: (r.reviewed_at, r.id)):
+            card = self.next_card(card, r.gid, r.category, r.rating, r.reviewed_at, r.id)
+        assert card is not None, "replay needs at least one review"
+        if existing is not None:
+            card.suspended, card.flagged = existing.suspended, existing.flagged
+        return card
+
+    def retrievability(self, row: CardRow, now: datetime) -> float:
+        """Probability of recall now (FSRS); 0 for a card never reviewed."""
+        if row.last_review is None or row.stability is None:
+            return 0.0
+        return float(self._fsrs.get_card_retrievability(self.to_fsrs(row), current_datetime=_utc(now)))

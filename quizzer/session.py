@@ -1,0 +1,166 @@
+"""One study session, whatever its face (plain text or the TUI): queue -> ask -> grade -> record.
+
+Every answer is committed before the caller shows the next question, so quitting (or a crash)
+loses at most the answer being typed.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from fsrs import State
+
+from quizzer.grading import Grade, grade
+from quizzer.model import Library, Question
+from quizzer.scheduler import Scheduler, day_end, study_day
+from quizzer.store import CardRow, ReviewRow, Store
+from quizzer.study_queue import LEARN_AHEAD
+
+Clock = Callable[[], datetime]
+MAX_RESPONSE_CHARS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    question: Question
+    grade: Grade
+    rating: int
+    card: CardRow
+
+
+@dataclass
+class Summary:
+    kind: str
+    answered: int
+    correct: int
+    seconds: float
+    per_category: dict[str, tuple[int, int]]   # category -> (answered, correct)
+    weakest_tags: list[tuple[str, int, int]]    # (tag, answered, correct), weakest first
+    due_tomorrow: int
+    next_due: datetime | None
+    to_revisit: list[str] = field(default_factory=list)  # global ids answered wrong
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+class Session:
+    def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
+                 kind: str, questions: Sequence[Question], filters: dict[str, Any] | None = None,
+                 tz: tzinfo | None = None, rng: random.Random | None = None, requeue: bool = True) -> None:
+        self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
+        self.kind, self.tz, self.requeue = kind, tz, requeue
+        self.rng = rng or random.Random()
+        self.id = str(uuid.uuid4())
+        self._queue = list(questions)
+        self._pending: list[tuple[datetime, Question]] = []  # learning steps that come back later
+        self._choices: dict[str, list[str]] = {}
+        self.outcomes: list[Outcome] = []
+        self.skipped: list[Question] = []
+        self.started = clock()
+        self.asked = 0
+        self._filters = filters or {}
+        self._recorded_start = False
+
+    @property
+    def total(self) -> int:
+        """Questions in this session so far (grows when learning steps come back)."""
+        return self.asked + len(self._queue) + len(self._pending)
+
+    def next(self) -> Question | None:
+        now = self.clock()
+        self._pending.sort(key=lambda p: p[0])
+        if self._pending and self._pending[0][0] <= now:
+            q = self._pending.pop(0)[1]
+        elif self._queue:
+            q = self._queue.pop(0)
+        elif self._pending and self._pending[0][0] <= now + LEARN_AHEAD:
+            q = self._pending.pop(0)[1]
+        else:
+            return None
+        self.asked += 1
+        return q
+
+    def choices_for(self, q: Question) -> list[str]:
+        """The choices in the shuffled order this session shows them (stable per question)."""
+        if q.gid not in self._choices:
+            shuffled = list(q.choices)
+            self.rng.shuffle(shuffled)
+            self._choices[q.gid] = shuffled
+        return self._choices[q.gid]
+
+    def grade(self, q: Question, response: str | bool | Sequence[str], duration_ms: int | None = None,
+              self_rating: int | None = None) -> Grade:
+        return grade(q, response, duration_ms, self_rating)
+
+    def record(self, q: Question, result: Grade, response: str, duration_ms: int | None,
+               rating: int | None = None) -> Outcome:
+        """Commit the review (with the user's rating if they changed the proposed one)."""
+        if not self._recorded_start:
+            self.store.start_session(self.id, self.kind, self._filters, self.started)
+            self._recorded_start = True
+        final = rating if rating in (1, 2, 3, 4) else result.rating
+        now = self.clock()
+        review = ReviewRow(
+            id=str(uuid.uuid4()), gid=q.gid, category=q.category, reviewed_at=now,
+            day=study_day(now, self.tz).isoformat(), rating=final, score=result.score,
+            response=response[:MAX_RESPONSE_CHARS], duration_ms=duration_ms, session_id=self.id,
+            content_hash=q.content_hash(),
+        )
+        card = self.store.record(
+            review, lambda old: self.scheduler.next_card(old, q.gid, q.category, final, now, review.id))
+        outcome = Outcome(q, result, final, card)
+        self.outcomes.append(outcome)
+        if self.requeue and card.state != State.Review and card.due < day_end(now, self.tz):
+            self._pending.append((card.due, q))
+        return outcome
+
+    def skip(self, q: Question) -> None:
+        self.skipped.append(q)
+
+    def suspend(self, q: Question) -> None:
+        """Stop asking this question (until unsuspended); works for questions never answered."""
+        now = self.clock()
+        self.store.ensure_card(CardRow(q.gid, q.category, int(State.Learning), 0, None, None, now, None))
+        self.store.set_flag(q.gid, "suspended", True)
+        self._pending = [p for p in self._pending if p[1].gid != q.gid]
+
+    def flag(self, q: Question) -> None:
+        """Mark a question as wrong or unclear so that it can be found and fixed later."""
+        now = self.clock()
+        self.store.ensure_card(CardRow(q.gid, q.category, int(State.Learning), 0, None, None, now, None))
+        self.store.set_flag(q.gid, "flagged", True)
+
+    def finish(self) -> Summary:
+        now = self.clock()
+        if self._recorded_start:
+            self.store.end_session(self.id, now)
+        per_cat: dict[str, list[int]] = {}
+        tag_seen: Counter[str] = Counter()
+        tag_right: Counter[str] = Counter()
+        for o in self.outcomes:
+            pc = per_cat.setdefault(o.question.category, [0, 0])
+            pc[0] += 1
+            pc[1] += int(o.grade.correct)
+            for t in o.question.tags:
+                tag_seen[t] += 1
+                tag_right[t] += int(o.grade.correct)
+        weakest = sorted(((t, tag_seen[t], tag_right[t]) for t in tag_seen if tag_right[t] < tag_seen[t]),
+                         key=lambda x: (x[2] / x[1], -x[1], x[0]))
+        tomorrow_end = day_end(now, self.tz) + timedelta(days=1)
+        cards = [c for c in self.store.due_cards(tomorrow_end) if c.gid in self.library]
+        upcoming = [c.due for c in cards if c.due > now]
+        return Summary(
+            kind=self.kind, answered=len(self.outcomes), correct=sum(o.grade.correct for o in self.outcomes),
+            seconds=(now - self.started).total_seconds(),
+            per_category={c: (v[0], v[1]) for c, v in per_cat.items()},
+            weakest_tags=weakest[:5], due_tomorrow=len(cards), next_due=min(upcoming) if upcoming else None,
+            to_revisit=sorted({o.question.gid for o in self.outcomes if not o.grade.correct}),
+        )

@@ -1,0 +1,102 @@
+"""What the user knows: per-category counts, retention, mastery, streak, forecast and heatmap.
+
+Review counts come from the `daily_counts` aggregate, never from a scan of the review log.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from quizzer.model import Library
+from quizzer.scheduler import Scheduler, day_end, study_day
+from quizzer.store import Store
+from quizzer.study_queue import is_due
+
+STAT_KEYS = ("questions", "seen", "due_now", "reviews", "correct", "retention_30d", "mastery")
+
+
+def _blank() -> dict[str, Any]:
+    return {"questions": 0, "seen": 0, "due_now": 0, "reviews": 0, "correct": 0,
+            "reviews_30d": 0, "correct_30d": 0, "suspended": 0, "_r": 0.0}
+
+
+def streak(days_with_reviews: set[date], today: date) -> int:
+    """Consecutive study days with reviews, ending today (or yesterday if today has none yet)."""
+    day = today if today in days_with_reviews else today - timedelta(days=1)
+    n = 0
+    while day in days_with_reviews:
+        n += 1
+        day -= timedelta(days=1)
+    return n
+
+
+def compute(library: Library, store: Store, scheduler: Scheduler, now: datetime,
+            tz: tzinfo | None = None) -> dict[str, Any]:
+    today = study_day(now, tz)
+    end = day_end(now, tz)
+    cats: dict[str, dict[str, Any]] = {c: _blank() for c in library.categories()}
+    for q in library:
+        cats[q.category]["questions"] += 1
+    for card in store.cards().values():
+        stats = cats.get(card.category)
+        if stats is None or card.gid not in library:
+            continue  # progress on questions no longer in the banks is kept, not counted
+        stats["seen"] += 1
+        stats["suspended"] += int(card.suspended)
+        stats["due_now"] += int(is_due(card, now, end))
+        stats["_r"] += scheduler.retrievability(card, now)
+    since = (today - timedelta(days=29)).isoformat()
+    days: set[date] = set()
+    for row in store.daily_counts():
+        stats = cats.get(row["category"])
+        if row["reviews"]:
+            days.add(date.fromisoformat(row["day"]))
+        if stats is None:
+            continue
+        stats["reviews"] += row["reviews"]
+        stats["correct"] += row["correct"]
+        if row["day"] >= since:
+            stats["reviews_30d"] += row["reviews"]
+            stats["correct_30d"] += row["correct"]
+    totals = _blank()
+    for stats in cats.values():
+        for k in totals:
+            totals[k] += stats[k]
+    return {
+        "totals": _finish(totals),
+        "categories": {c: _finish(s) for c, s in cats.items()},
+        "streak_days": streak(days, today),
+    }
+
+
+def _finish(s: dict[str, Any]) -> dict[str, Any]:
+    r = s.pop("_r")
+    s["retention_30d"] = round(s["correct_30d"] / s["reviews_30d"], 4) if s["reviews_30d"] else None
+    s["mastery"] = round(r / s["seen"], 4) if s["seen"] else 0.0
+    return s
+
+
+def forecast(library: Library, store: Store, now: datetime, days: int = 30,
+             tz: tzinfo | None = None) -> list[int]:
+    """Reviews falling due on each of the next `days` study days (overdue ones count today)."""
+    today = study_day(now, tz)
+    counts = [0] * days
+    horizon = day_end(now, tz) + timedelta(days=days - 1)
+    for card in store.due_cards(horizon):
+        if card.gid in library:
+            i = max(0, (study_day(card.due, tz) - today).days)
+            if i < days:
+                counts[i] += 1
+    return counts
+
+
+def heatmap(store: Store, now: datetime, days: int = 182, tz: tzinfo | None = None) -> dict[date, int]:
+    """Reviews per study day over the last `days` days."""
+    today = study_day(now, tz)
+    since = today - timedelta(days=days - 1)
+    out: dict[date, int] = {}
+    for row in store.daily_counts(since.isoformat()):
+        d = date.fromisoformat(row["day"])
+        out[d] = out.get(d, 0) + row["reviews"]
+    return out

@@ -1,0 +1,342 @@
+"""The progress store: SQLite in WAL mode, one committed transaction per answer.
+
+Plain `sqlite3` is used at run time so that read-only commands start fast; `sqlite_utils`
+(and its `Migrations`) is imported only when the schema needs upgrading.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import struct
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
+SCHEMA = ("m001_initial", "m002_daily_counts")
+BUSY_TIMEOUT_MS = 15_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A problem with the database that the user must see as one clear line."""
+
+
+def to_iso(dt: datetime) -> str:
+    """UTC ISO-8601 text with a fixed width, so that text order is time order."""
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(slots=True)
+class CardRow:
+    gid: str
+    category: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reviews: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    flagged: bool = False
+
+
+@dataclass(slots=True)
+class ReviewRow:
+    id: str
+    gid: str
+    category: str
+    reviewed_at: datetime
+    day: str
+    rating: int
+    score: float
+    response: str
+    duration_ms: int | None
+    session_id: str | None
+    content_hash: str
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["reviewed_at"] = to_iso(self.reviewed_at)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _card(row: sqlite3.Row) -> CardRow:
+    return CardRow(
+        gid=row["gid"], category=row["category"], state=row["state"], step=row["step"],
+        stability=row["stability"], difficulty=row["difficulty"], due=from_iso(row["due"]),
+        last_review=from_iso(row["last_review"]) if row["last_review"] else None,
+        reviews=row["reviews"], lapses=row["lapses"], suspended=bool(row["suspended"]),
+        flagged=bool(row["flagged"]),
+    )
+
+
+def _review(row: sqlite3.Row) -> ReviewRow:
+    return ReviewRow(
+        id=row["id"], gid=row["gid"], category=row["category"], reviewed_at=from_iso(row["reviewed_at"]),
+        day=row["day"], rating=row["rating"], score=row["score"], response=row["response"],
+        duration_ms=row["duration_ms"], session_id=row["session_id"], content_hash=row["content_hash"],
+    )
+
+
+def check_file(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not an intact SQLite database."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a progress database")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            header = f.read(100)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot read the progress database {path}: {exc.strerror or exc}") from None
+    if size == 0:
+        return
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StoreError(f"{path} is not a SQLite database (damaged or another kind of file); it was left untouched")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    page_count, change, valid_for = struct.unpack(">I", header[28:32])[0], header[24:28], header[92:96]
+    if change == valid_for and page_count and size < page_count * page_size:
+        raise StoreError(f"the progress database {path} is truncated (damaged); it was left untouched")
+
+
+class Store:
+    """Progress of one user: cards, the append-only review log, sessions and settings."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        check_file(path)
+        new = not path.exists()
+        if new:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the progress database {path}: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        store = cls(conn, path)
+        try:
+            store._prepare_when_free()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise StoreError(f"the progress database {path} could not be opened ({exc}); nothing was changed") from None
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"the progress database {path} is damaged ({exc}); it was left untouched") from None
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    def _prepare_when_free(self) -> None:
+        """Prepare, retrying while another process holds the lock (switching a new database to WAL
+        can fail fast with "locked" instead of waiting on the busy handler)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._prepare()
+                return
+            except sqlite3.OperationalError as exc:
+                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                    raise
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                time.sleep(0.02)
+
+    def _prepare(self) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied: list[str] = []
+        if "_sqlite_migrations" in tables:
+            applied = [r[0] for r in c.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'quizzer' ORDER BY rowid")]
+        elif tables:
+            raise StoreError(f"{self.path} is a SQLite database but not a quizzer one; it was left untouched")
+        unknown = [n for n in applied if n not in SCHEMA]
+        if unknown:
+            raise StoreError(f"{self.path} was written by a newer quizzer (schema {unknown[-1]}); please upgrade")
+        # WAL lets a reader run beside a writer; NORMAL sync is durable against crashes of the process.
+        if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            c.execute("PRAGMA journal_mode = WAL")
+        c.execute("PRAGMA synchronous = NORMAL")
+        if applied != list(SCHEMA):
+            self._migrate()
+
+    def _migrate(self) -> None:
+        from sqlite_utils import Database
+
+        from quizzer.migrations import migrations
+
+        db = Database(self.conn)
+        with self.write():  # IMMEDIATE: two processes starting at once do not both migrate
+            migrations.apply(db)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the write lock up front (waits up to the busy timeout)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ---- cards ---------------------------------------------------------------------------------
+
+    def card(self, gid: str) -> CardRow | None:
+        row = self.conn.execute("SELECT * FROM cards WHERE gid = ?", (gid,)).fetchone()
+        return _card(row) if row else None
+
+    def cards(self) -> dict[str, CardRow]:
+        return {r["gid"]: _card(r) for r in self.conn.execute("SELECT * FROM cards")}
+
+    def due_cards(self, before: datetime) -> list[CardRow]:
+        rows = self.conn.execute("SELECT * FROM cards WHERE suspended = 0 AND due <= ?", (to_iso(before),))
+        return [_card(r) for r in rows]
+
+    def seen_gids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT gid FROM cards")}
+
+    def _put_card(self, card: CardRow) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO cards (gid, category, state, step, stability, difficulty, due, last_review,"
+            " reviews, lapses, suspended, flagged) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (card.gid, card.category, card.state, card.step, card.stability, card.difficulty, to_iso(card.due),
+             to_iso(card.last_review) if card.last_review else None, card.reviews, card.lapses,
+             int(card.suspended), int(card.flagged)),
+        )
+
+    def record(self, review: ReviewRow, next_card: Callable[[CardRow | None], CardRow]) -> CardRow:
+        """Append a review and update its card in one committed transaction.
+
+        The card is read inside the transaction, so two processes answering the same
+        question never lose an update.
+        """
+        with self.write() as c:
+            old = self.card(review.gid)
+            card = next_card(old)
+            c.execute(
+                "INSERT INTO reviews (id, gid, category, reviewed_at, day, rating, score, response, duration_ms,"
+                " session_id, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (review.id, review.gid, review.category, to_iso(review.reviewed_at), review.day, review.rating,
+                 review.score, review.response, review.duration_ms, review.session_id, review.content_hash),
+            )
+            self._put_card(card)
+            c.execute(
+                "INSERT INTO daily_counts (day, category, reviews, correct, new) VALUES (?, ?, 1, ?, ?)"
+                " ON CONFLICT (day, category) DO UPDATE SET reviews = reviews + 1,"
+                " correct = correct + excluded.correct, new = new + excluded.new",
+                (review.day, review.category, int(review.rating > 1), int(old is None)),
+            )
+        return card
+
+    def set_flag(self, gid: str, flag: str, value: bool) -> bool:
+        """Set `suspended` or `flagged` on a card; returns False if the user never met the question."""
+        assert flag in ("suspended", "flagged")
+        with self.write() as c:
+            cur = c.execute(f"UPDATE cards SET {flag} = ? WHERE gid = ?", (int(value), gid))
+        return cur.rowcount > 0
+
+    def ensure_card(self, card: CardRow) -> None:
+        """Create a card (e.g. to suspend a question never answered) unless it exists."""
+        with self.write():
+            if self.card(card.gid) is None:
+                self._put_card(card)
+
+    def reset(self, categories: Iterable[str] = (), forget_history: bool = False) -> int:
+        cats = list(categories)
+        where, args = (f"WHERE category IN ({','.join('?' * len(cats))})", cats) if cats else ("", [])
+        with self.write() as c:
+            n = int(c.execute(f"DELETE FROM cards {where}", args).rowcount)
+            if forget_history:
+                c.execute(f"DELETE FROM reviews {where}", args)
+                c.execute(f"DELETE FROM daily_counts {where}", args)
+        return n
+
+    # ---- the review log ------------------------------------------------------------------------
+
+    def reviews_of(self, gid: str) -> list[ReviewRow]:
+        rows = self.conn.execute("SELECT * FROM reviews WHERE gid = ? ORDER BY reviewed_at, id", (gid,))
+        return [_review(r) for r in rows]
+
+    def iter_reviews(self) -> Iterator[ReviewRow]:
+        for row in self.conn.execute("SELECT * FROM reviews ORDER BY reviewed_at, id"):
+            yield _review(row)
+
+    def review_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+
+    def merge_reviews(self, reviews: list[ReviewRow],
+                      replay: Callable[[list[ReviewRow], CardRow | None], CardRow]) -> tuple[int, int]:
+        """Add the reviews not already in the log (by id) and rebuild each affected card by
+        replaying its whole log in time order. Returns (added, cards rebuilt)."""
+        with self.write() as c:
+            have = {r[0] for r in c.execute("SELECT id FROM reviews")}
+            fresh = [r for r in reviews if r.id not in have]
+            c.executemany(
+                "INSERT OR IGNORE INTO reviews (id, gid, category, reviewed_at, day, rating, score, response,"
+                " duration_ms, session_id, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(r.id, r.gid, r.category, to_iso(r.reviewed_at), r.day, r.rating, r.score, r.response,
+                  r.duration_ms, r.session_id, r.content_hash) for r in fresh],
+            )
+            affected = sorted({r.gid for r in fresh})
+            for gid in affected:
+                self._put_card(replay(self.reviews_of(gid), self.card(gid)))
+            if fresh:
+                from quizzer.migrations import rebuild_daily_counts
+
+                rebuild_daily_counts(c)
+        return len(fresh), len(affected)
+
+    # ---- sessions and settings -------------------------------------------------------------------
+
+    def start_session(self, session_id: str, kind: str, filters: dict[str, Any], now: datetime) -> None:
+        with self.write() as c:
+            c.execute("INSERT INTO sessions (id, kind, filters, started_at) VALUES (?, ?, ?, ?)",
+                      (session_id, kind, json.dumps(filters, sort_keys=True), to_iso(now)))
+
+    def end_session(self, session_id: str, now: datetime) -> None:
+        with self.write() as c:
+            c.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (to_iso(now), session_id))
+
+    def settings(self) -> dict[str, Any]:
+        return {r[0]: json.loads(r[1]) for r in self.conn.execute("SELECT key, value FROM settings")}
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.write() as c:
+            c.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    def daily_counts(self, since_day: str = "") -> list[sqlite3.Row]:
+        return list(self.conn.execute(
+            "SELECT day, category, reviews, correct, new FROM daily_counts WHERE day >= ? ORDER BY day", (since_day,)))
+
+    def totals_by_category(self) -> dict[str, tuple[int, int]]:
+        rows = self.conn.execute("SELECT category, SUM(reviews), SUM(correct) FROM daily_counts GROUP BY category")
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+

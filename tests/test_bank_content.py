@@ -1,0 +1,72 @@
+"""The shipped banks are the product: guard the rules that can be counted, so that a later edit
+cannot silently shrink or unbalance them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from quizzer.banks import check
+from quizzer.model import AUTO_GRADED, CATEGORIES, Library
+from quizzer.paths import shipped_banks_dir, shipped_catalog
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    result = check([shipped_banks_dir()], shipped_catalog())
+    assert result.problems == [], [str(p) for p in result.problems[:5]]
+    assert result.library is not None
+    return result.library
+
+
+def test_every_category_has_a_bank(library: Library) -> None:
+    assert library.categories() == list(CATEGORIES)
+
+
+def test_totals(library: Library) -> None:
+    assert len(library) >= 400
+    for category in CATEGORIES:
+        assert len(library.in_category(category)) >= 45, category
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_type_mix_and_levels(library: Library, category: str) -> None:
+    qs = library.in_category(category)
+    types = Counter(q.type for q in qs)
+    assert sum(types[t] for t in AUTO_GRADED) >= 0.4 * len(qs)
+    assert types["open"] >= 0.3 * len(qs)
+    assert types["numeric"] >= 3, "every category has numbers worth computing"
+    levels = Counter(q.level for q in qs)
+    assert set(levels) == {1, 2, 3}
+    assert levels[3] >= 10
+
+
+def test_numeric_questions_overall(library: Library) -> None:
+    assert sum(q.type == "numeric" for q in library) >= 40
+
+
+def test_open_questions_have_key_points(library: Library) -> None:
+    bad = [q.gid for q in library if q.type == "open" and not 3 <= len(q.key_points) <= 6]
+    assert bad == []
+
+
+def test_choices_do_not_depend_on_their_order(library: Library) -> None:
+    banned = ("all of the above", "none of the above", "both a and b", "option a", "choice a")
+    for q in library:
+        for c in q.choices:
+            assert not any(b in c.lower() for b in banned), (q.gid, c)
+
+
+def test_most_of_the_catalog_is_cited(library: Library) -> None:
+    cited = {ref for q in library for ref in q.refs if not ref.startswith("https://")}
+    assert len(cited & set(library.articles)) >= 0.7 * len(library.articles)
+
+
+def test_every_question_cites_something(library: Library) -> None:
+    assert all(q.refs for q in library)
+
+
+def test_ids_are_unique_globally(library: Library) -> None:
+    gids = [q.gid for q in library]
+    assert len(gids) == len(set(gids))

@@ -1,0 +1,110 @@
+"""The progress commands, run as a user runs them: in subprocesses against a temporary database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import TEST_BANKS
+
+
+def run(*args: str, stdin: bytes = b"", db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if db is not None:
+        env["QUIZZER_DB"] = str(db)
+    out = subprocess.run([sys.executable, "-m", "quizzer", *args], input=stdin, capture_output=True,
+                         env=env, timeout=120)
+    return subprocess.CompletedProcess(out.args, out.returncode, out.stdout.decode(), out.stderr.decode())
+
+
+def stats(db: Path, *banks: str) -> dict:  # type: ignore[type-arg]
+    out = run(*banks, "stats", "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def test_piped_quiz_of_five_inference_questions_is_recorded(tmp_path: Path) -> None:
+    db = tmp_path / "q.db"
+    out = run("quiz", "--plain", "--category", "inference", "--count", "5", stdin=b"A\n" * 40, db=db)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("\n[") >= 5 and "Session over:" in out.stdout
+    data = stats(db)
+    assert data["categories"]["inference"]["reviews"] >= 5
+    assert data["categories"]["inference"]["seen"] == 5
+    assert set(data["totals"]) >= {"questions", "seen", "due_now", "reviews", "correct", "retention_30d", "mastery"}
+    assert data["streak_days"] == 1
+
+
+def test_stats_json_on_a_new_database(tmp_path: Path) -> None:
+    data = stats(tmp_path / "q.db", "--banks", str(TEST_BANKS))
+    assert data["totals"]["questions"] == 6 and data["totals"]["seen"] == 0
+    assert data["totals"]["retention_30d"] is None and data["streak_days"] == 0
+    assert list(data["categories"]) == ["base", "inference"]
+
+
+def test_review_then_due(tmp_path: Path) -> None:
+    db = tmp_path / "q.db"
+    b = ("--banks", str(TEST_BANKS))
+    due = json.loads(run(*b, "due", "--json", db=db).stdout)
+    assert due == {"due_now": 0, "learning": 0, "new_available": 6}
+    out = run(*b, "review", "--plain", stdin=b"false\n", db=db)  # one wrong answer, then end of input
+    assert out.returncode == 0 and "(end of input: session saved)" in out.stdout
+    due = json.loads(run(*b, "due", "--json", db=db).stdout)
+    assert due["learning"] == 1 and due["new_available"] == 5
+
+
+def test_progress_export_import_round_trip(tmp_path: Path) -> None:
+    b = ("--banks", str(TEST_BANKS))
+    laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+    run(*b, "quiz", "--plain", "--count", "3", "--type", "truefalse", "--type", "short", "--type", "numeric",
+        stdin=b"true\nPagedAttention\n14\n", db=laptop)
+    log = tmp_path / "log.jsonl"
+    out = run(*b, "progress", "export", str(log), db=laptop)
+    assert out.returncode == 0, out.stderr
+    lines = log.read_text().splitlines()
+    assert len(lines) == 3 and all(json.loads(x)["gid"] for x in lines)
+    first = run(*b, "progress", "import", str(log), db=desktop)
+    assert "imported 3 new reviews" in first.stderr
+    again = run(*b, "progress", "import", str(log), db=desktop)
+    assert "imported 0 new reviews (3 already here)" in again.stderr
+    assert stats(desktop, *b)["totals"]["reviews"] == 3
+
+
+def test_import_refuses_a_bad_log_without_changes(tmp_path: Path) -> None:
+    log = tmp_path / "bad.jsonl"
+    log.write_text('{"id": "x", "gid": "base/a", "reviewed_at": "2026-01-01T00:00:00+00:00", "rating": 9}\n')
+    db = tmp_path / "q.db"
+    out = run("--banks", str(TEST_BANKS), "progress", "import", str(log), db=db)
+    assert out.returncode == 1
+    assert f"{log}:1: rating must be 1-4" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_suspend_unsuspend_and_reset(tmp_path: Path) -> None:
+    db = tmp_path / "q.db"
+    b = ("--banks", str(TEST_BANKS))
+    assert run(*b, "suspend", "base/bf16-exponent", db=db).returncode == 0
+    out = run(*b, "quiz", "--plain", "--type", "truefalse", stdin=b"true\n", db=db)
+    assert "bf16-exponent" not in out.stdout
+    assert run(*b, "unsuspend", "base/bf16-exponent", db=db).returncode == 0
+    out = run(*b, "quiz", "--plain", "--type", "truefalse", stdin=b"true\n", db=db)
+    assert "bf16-exponent" in out.stdout
+    assert run(*b, "suspend", "base/nope", db=db).returncode == 1
+    assert run(*b, "reset", db=db).returncode == 2  # needs --yes
+    assert run(*b, "reset", "--yes", db=db).returncode == 0
+    data = stats(db, *b)
+    assert data["totals"]["seen"] == 0 and data["totals"]["reviews"] == 1  # history kept
+    run(*b, "reset", "--yes", "--forget-history", db=db)
+    assert stats(db, *b)["totals"]["reviews"] == 0
+
+
+def test_plain_commands_do_not_import_the_ui(tmp_path: Path) -> None:
+    code = ("import sys; from quizzer.cli import main\n"
+            f"try:\n    main(['--banks', {str(TEST_BANKS)!r}, 'stats', '--json'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('textual',) if m in sys.modules))")
+    env = {**os.environ, "QUIZZER_DB": str(tmp_path / "q.db")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr

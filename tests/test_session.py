@@ -1,0 +1,207 @@
+"""The session loop and the plain (line-oriented) face of it, driven in-process with a fixed clock."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from quizzer.banks import check
+from quizzer.model import Library
+from quizzer.paths import shipped_catalog
+from quizzer.plain import PlainSession, pick_choices
+from quizzer.scheduler import Scheduler, Settings
+from quizzer.session import Session
+from quizzer.store import Store
+from quizzer.study_queue import interleave, quiz_selection, todays_queue
+
+from .conftest import TEST_BANKS
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+@pytest.fixture
+def library() -> Library:
+    lib = check([TEST_BANKS], shipped_catalog()).library
+    assert lib is not None
+    return lib
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:  # type: ignore[no-untyped-def]
+    s = Store.open(tmp_path / "q.db")
+    yield s
+    s.close()
+
+
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+
+def plain_run(library: Library, store: Store, clock: Clock, lines: bytes, kind: str = "review",
+              questions=None) -> tuple[str, Session]:  # type: ignore[no-untyped-def]
+    sch = Scheduler(enable_fuzzing=False)
+    qs = questions if questions is not None else todays_queue(library, store, sch, clock(), UTC)
+    session = Session(library, store, sch, clock, kind=kind, questions=qs, tz=UTC,
+                      rng=random.Random(1))
+    out = io.StringIO()
+    PlainSession(session, library, io.BytesIO(lines), out, monotonic=lambda: 0.0).run()
+    return out.getvalue(), session
+
+
+def test_todays_queue_interleaves_new_questions(library: Library, store: Store) -> None:
+    queue = todays_queue(library, store, Scheduler(enable_fuzzing=False), T0, UTC)
+    assert [q.gid for q in queue] == [
+        "base/bf16-exponent", "inference/kv-cache-purpose", "base/paged-attention-name",
+        "inference/decode-bound", "base/fp16-weights-7b", "inference/batching-kinds"]
+
+
+def test_new_limit_applies(library: Library, store: Store) -> None:
+    sch = Scheduler(Settings(new_per_day=2), enable_fuzzing=False)
+    assert len(todays_queue(library, store, sch, T0, UTC)) == 2
+
+
+def test_interleave_keeps_bank_order(library: Library) -> None:
+    order = [q.category for q in interleave(library)]
+    assert order == ["base", "inference"] * 3
+
+
+def test_plain_review_answers_every_type_and_records(library: Library, store: Store) -> None:
+    clock = Clock(T0)
+    # Order (see above): truefalse, open(2 lines), short, mcq, numeric, multi.
+    lines = b"true\nkeys and values of past tokens per layer, avoids recomputing the prefix\n3\n" \
+            b"paged atention\nZ\n14 GB\nA,B\n"
+    out, session = plain_run(library, store, clock, lines)
+    assert "[1/6] base/bf16-exponent  truefalse  level 1" in out
+    assert "Correct, with a typo." in out
+    assert "Session over:" in out
+    gids = [r.gid for r in store.iter_reviews()]
+    assert sorted(gids) == sorted(q.gid for q in library)
+    by_gid = {r.gid: r for r in store.iter_reviews()}
+    assert by_gid["base/bf16-exponent"].rating >= 3
+    assert by_gid["base/paged-attention-name"].rating == 2
+    assert by_gid["inference/decode-bound"].rating == 1  # Z is no choice: wrong
+    assert by_gid["base/fp16-weights-7b"].score == 1.0
+    assert by_gid["inference/kv-cache-purpose"].rating == 3
+    assert all(r.session_id == session.id for r in store.iter_reviews())
+
+
+def test_wrong_answers_come_back_in_the_same_session(library: Library, store: Store) -> None:
+    clock = Clock(T0)
+    q = library.get("base/bf16-exponent")
+    assert q is not None
+    sch = Scheduler(enable_fuzzing=False)
+    session = Session(library, store, sch, clock, kind="review", questions=[q], tz=UTC)
+    assert session.next() == q
+    session.record(q, session.grade(q, False), "false", 1000)
+    clock.advance(minutes=2)
+    assert session.next() == q  # the 1-minute learning step fell due
+    session.record(q, session.grade(q, True), "true", 1000)
+    clock.advance(minutes=1)
+    assert session.next() == q  # the 10-minute step is shown ahead (within 20 minutes)
+    session.record(q, session.grade(q, True, 60_000), "true", 60_000)
+    assert session.next() is None
+    assert store.review_count() == 3
+
+
+def test_end_of_input_saves_what_was_answered(library: Library, store: Store) -> None:
+    out, _ = plain_run(library, store, Clock(T0), b"true\n")
+    assert "(end of input: session saved)" in out
+    assert store.review_count() == 1
+
+
+@pytest.mark.parametrize("junk", [
+    b"", b"\n\n\n\n\n\n\n\n", b"\xff\xfe\x00\x1b[2J\n" * 8, b"x" * 200_000 + b"\n" + b"true\n" * 8,
+    b"\x1b]0;pwned\x07\n" * 8, "ünïcødé ✓\n".encode() * 8, b"\r\n" * 8,
+])
+def test_bad_input_never_crashes(library: Library, store: Store, junk: bytes) -> None:
+    out, _ = plain_run(library, store, Clock(T0), junk)
+    assert "Due by the end of tomorrow" in out
+    for review in store.iter_reviews():
+        assert "\x1b" not in review.response and len(review.response) <= 10_000
+
+
+PICKS = [
+    ("A", ["x", "y", "z"], False, ["x"]),
+    ("c", ["x", "y", "z"], False, ["z"]),
+    ("A,C", ["x", "y", "z"], True, ["x", "z"]),
+    ("a c", ["x", "y", "z"], True, ["x", "z"]),
+    ("CA", ["x", "y", "z"], True, ["z", "x"]),
+    ("AB", ["x", "y", "z"], False, ["AB"]),
+    ("y", ["x", "y", "z"], False, ["y"]),
+    ("D", ["x", "y", "z"], True, None),
+    ("", ["x", "y"], True, None),
+]
+
+
+@pytest.mark.parametrize(("text", "shown", "multi", "expected"), PICKS)
+def test_pick_choices(text: str, shown: list[str], multi: bool, expected: list[str] | None) -> None:
+    assert pick_choices(text, shown, multi) == expected
+
+
+def test_quiz_selection_filters_and_prefers_unseen(library: Library, store: Store) -> None:
+    sch = Scheduler(enable_fuzzing=False)
+    picked = quiz_selection(library, store, sch, T0, categories=["inference"], count=2, rng=random.Random(0))
+    assert len(picked) == 2 and all(q.category == "inference" for q in picked)
+    assert quiz_selection(library, store, sch, T0, types=["numeric"], count=5) == [library.get("base/fp16-weights-7b")]
+    assert quiz_selection(library, store, sch, T0, due_only=True) == []
+
+
+def test_suspended_questions_are_not_asked(library: Library, store: Store) -> None:
+    sch = Scheduler(enable_fuzzing=False)
+    q = library.get("base/bf16-exponent")
+    assert q is not None
+    Session(library, store, sch, Clock(T0), kind="x", questions=[]).suspend(q)
+    assert q not in todays_queue(library, store, sch, T0, UTC)
+    assert q not in quiz_selection(library, store, sch, T0, count=10)
+
+
+def test_summary_reports_weak_tags_and_revisits(library: Library, store: Store) -> None:
+    clock = Clock(T0)
+    q1, q2 = library.get("inference/decode-bound"), library.get("base/bf16-exponent")
+    assert q1 is not None and q2 is not None
+    session = Session(library, store, Scheduler(enable_fuzzing=False), clock, kind="quiz", questions=[q1, q2],
+                      tz=UTC, requeue=False)
+    session.next()
+    session.record(q1, session.grade(q1, "PCIe latency"), "PCIe latency", 3000)
+    session.next()
+    session.record(q2, session.grade(q2, True), "true", 3000)
+    clock.advance(minutes=3)
+    summary = session.finish()
+    assert (summary.answered, summary.correct) == (2, 1)
+    assert summary.per_category == {"inference": (1, 0), "base": (1, 1)}
+    assert summary.weakest_tags == [("decode", 1, 0)]
+    assert summary.to_revisit == ["inference/decode-bound"]
+    assert summary.seconds == 180
+
+
+def test_due_cards_come_first_weakest_first(library: Library, store: Store) -> None:
+    """Cards due today lead the queue, lowest retrievability first, before any new question."""
+    sch = Scheduler(enable_fuzzing=False)
+    clock = Clock(T0)
+    strong, weak = library.get("base/bf16-exponent"), library.get("inference/decode-bound")
+    assert strong is not None and weak is not None
+    session = Session(library, store, sch, clock, kind="review", questions=[strong, weak], tz=UTC,
+                      requeue=False)
+    session.record(strong, session.grade(strong, True, 60_000), "true", 60_000)   # Easy: long interval
+    session.record(weak, session.grade(weak, "Memory bandwidth", 60_000), "a", 60_000, rating=4)
+    later = T0 + timedelta(days=60)  # both overdue by now
+    queue = todays_queue(library, store, sch, later, UTC)
+    assert {q.gid for q in queue[:2]} == {strong.gid, weak.gid}
+    r = {g: sch.retrievability(store.card(g), later) for g in (strong.gid, weak.gid)}  # type: ignore[arg-type]
+    assert [q.gid for q in queue[:2]] == sorted(r, key=r.__getitem__)
+    assert all(q.gid not in (strong.gid, weak.gid) for q in queue[2:])
+
+
+def test_library_membership_is_by_global_id(library: Library) -> None:
+    assert "base/bf16-exponent" in library and "base/nope" not in library
