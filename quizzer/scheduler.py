@@ -18,7 +18,8 @@ from fsrs import Scheduler as FsrsScheduler
 
 from quizzer.store import CardRow, ReviewRow
 
-ROLLOVER_HOUR = 4  # the study day starts at 04:00 local time, as in Anki
+ROLLOVER_HOUR = 4
+CARD_ID = 1  # quizzer keys cards by global id; fsrs's own card id is never used  # the study day starts at 04:00 local time, as in Anki
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +82,15 @@ class Scheduler:
 
     @staticmethod
     def to_fsrs(row: CardRow) -> Card:
-        return Card(state=State(row.state), step=row.step, stability=row.stability, difficulty=row.difficulty,
+        # An explicit card_id: fsrs otherwise derives one from the clock and sleeps 1 ms to keep it unique.
+        return Card(card_id=CARD_ID, state=State(row.state), step=row.step, stability=row.stability, difficulty=row.difficulty,
                     due=_utc(row.due), last_review=_utc(row.last_review) if row.last_review else None)
 
     def next_card(self, old: CardRow | None, gid: str, category: str, rating: int, when: datetime,
                   review_id: str) -> CardRow:
         """The card after one review. Fuzzing is seeded by the review's id, so a replay agrees."""
         when = _utc(when)
-        card = self.to_fsrs(old) if old else Card(due=when)
+        card = self.to_fsrs(old) if old else Card(card_id=CARD_ID, due=when)
         saved = random.getstate()
         random.seed(review_id)  # fsrs draws its fuzz from the module-level generator
         try:
