@@ -1,25 +1,32 @@
 """A cache of parsed and validated banks, so that starting quizzer does not re-parse YAML.
 
 Each entry is keyed by the file's absolute path, size, mtime and content hash, so an edited file
-is always re-read. The cache file carries a checksum of its payload: a damaged, stale or foreign
-cache is ignored and rebuilt, never trusted. It holds plain JSON, never pickles.
+is always re-read. The cache file is a JSON header and a `marshal` payload of plain tuples and
+strings (fast to read, and never code that runs: unlike pickle it constructs no objects of ours).
+The header carries a checksum of the payload, the quizzer and Python versions and the Question
+fields: a damaged, stale or foreign cache is ignored and rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
+import sys
 import tempfile
-from dataclasses import asdict
+import zlib
+from dataclasses import astuple, fields
 from pathlib import Path
 from typing import Any
 
 from quizzer import __version__
 from quizzer.model import Article, Bank, Question
 
-FORMAT = 1
+FORMAT = 2
 CACHE_ENV = "QUIZZER_CACHE_DIR"
+QUESTION_FIELDS = [f.name for f in fields(Question)]
+ARTICLE_FIELDS = [f.name for f in fields(Article)]
 
 
 def default_cache_file() -> Path | None:
@@ -41,12 +48,9 @@ def catalog_key(articles: dict[str, Article]) -> str:
     return _digest("\n".join(sorted(articles)).encode())
 
 
-def _question(d: dict[str, Any]) -> Question:
-    for key in ("refs", "choices", "accept", "key_points", "tags"):
-        d[key] = tuple(d[key])
-    if isinstance(d["answer"], list):
-        d["answer"] = tuple(d["answer"])
-    return Question(**d)
+def _header() -> dict[str, Any]:
+    return {"format": FORMAT, "quizzer": __version__, "python": list(sys.version_info[:2]),
+            "question": QUESTION_FIELDS, "article": ARTICLE_FIELDS}
 
 
 class BankCache:
@@ -62,12 +66,11 @@ class BankCache:
         try:
             header, _, payload = path.read_bytes().partition(b"\n")
             meta = json.loads(header)
-            stale = meta.get("format") != FORMAT or meta.get("quizzer") != __version__
-            if stale or meta.get("sum") != _digest(payload):
+            if not isinstance(meta, dict) or meta.pop("sum", None) != zlib.crc32(payload) or meta != _header():
                 return {}
-            entries = json.loads(payload)
+            entries = marshal.loads(payload)
             return entries if isinstance(entries, dict) else {}
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, EOFError, TypeError):
             return {}
 
     def _match(self, file: Path, kind: str, extra: str = "") -> tuple[str, dict[str, Any] | None, bytes | None]:
@@ -103,35 +106,34 @@ class BankCache:
         if entry is None:
             return None
         try:
-            return {a["id"]: Article(**a) for a in entry["data"]}
-        except (TypeError, KeyError):
+            return {a[0]: Article(*a) for a in entry["data"]}
+        except (TypeError, KeyError, IndexError):
             return None
 
     def put_catalog(self, file: Path, articles: dict[str, Article]) -> None:
-        self._put(f"catalog:{file.resolve()}", file, "", [asdict(a) for a in articles.values()])
+        self._put(f"catalog:{file.resolve()}", file, "", tuple(astuple(a) for a in articles.values()))
 
     def bank(self, file: Path, catalog: str) -> Bank | None:
         _, entry, _ = self._match(file, "bank", catalog)
         if entry is None:
             return None
         try:
-            d = entry["data"]
-            questions = tuple(_question(q) for q in d["questions"])
-            return Bank(d["category"], d["title"], d["description"], questions, str(file))
-        except (TypeError, KeyError):
+            category, title, description, rows = entry["data"]
+            return Bank(category, title, description, tuple(Question(*row) for row in rows), str(file))
+        except (TypeError, KeyError, ValueError):
             return None
 
     def put_bank(self, file: Path, catalog: str, bank: Bank) -> None:
-        data = {"category": bank.category, "title": bank.title, "description": bank.description,
-                "questions": [asdict(q) for q in bank.questions]}
-        self._put(f"bank:{file.resolve()}", file, catalog, data)
+        # Field by field (not astuple, which would copy nested tuples): rows stay positional.
+        rows = tuple(tuple(getattr(q, name) for name in QUESTION_FIELDS) for q in bank.questions)
+        self._put(f"bank:{file.resolve()}", file, catalog, (bank.category, bank.title, bank.description, rows))
 
     def save(self) -> None:
         """Write atomically (temp file + rename); a failure to write just means no cache next time."""
         if self.path is None or not self.dirty:
             return
-        payload = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")).encode()
-        header = json.dumps({"format": FORMAT, "quizzer": __version__, "sum": _digest(payload)}).encode()
+        payload = marshal.dumps(self.entries)
+        header = json.dumps({**_header(), "sum": zlib.crc32(payload)}).encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".banks-", suffix=".tmp")

@@ -28,32 +28,43 @@ def _escape_first(line: str, chars: str) -> str:
     return line
 
 
+_CODE_SPAN_OR_LT = re.compile(r"(`+)|<")
+
+
 def _escape_html(text: str) -> str:
     """Escape `<` outside code spans so that no raw HTML reaches the page."""
+    if "<" not in text:
+        return text
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "`":
-            run = len(text[i:]) - len(text[i:].lstrip("`"))
-            close = text.find("`" * run, i + run)
-            while close != -1 and text[close + run: close + run + 1] == "`":
-                close = text.find("`" * run, close + run + 1)
-            if close != -1:
-                out.append(text[i: close + run])
-                i = close + run
-                continue
-            out.append("`" * run)
-            i += run
+    pos = 0
+    while (m := _CODE_SPAN_OR_LT.search(text, pos)) is not None:
+        out.append(text[pos: m.start()])
+        if m.group(1) is None:  # a bare `<`
+            out.append("&lt;")
+            pos = m.end()
             continue
-        out.append("&lt;" if ch == "<" else ch)
-        i += 1
+        run = m.group(1)
+        close = re.compile(rf"(?<!`){run}(?!`)").search(text, m.end())
+        if close is None:  # an unmatched backtick run is literal text
+            out.append(run)
+            pos = m.end()
+        else:
+            out.append(text[m.start(): close.end()])
+            pos = close.end()
+    out.append(text[pos:])
     return "".join(out)
+
+
+# A line that could open a heading, break, fence, HTML block or blockquote (possibly inside a list).
+_MAYBE_STRUCTURE = re.compile(r"^[ \t]*(?:(?:\d{1,9}[.)]|[-+*>])[ \t]*)*[#=\-*_`~<>+]", re.M)
 
 
 def safe_block(text: str) -> str:
     """Bank Markdown made safe to embed as a sequence of blocks."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if not _MAYBE_STRUCTURE.search(text):
+        return _escape_html(text)  # plain paragraphs: no block structure to neutralise
+    lines = text.split("\n")
     code: set[int] = set()
     tokens = _md.parse("\n".join(lines))
     for tok in tokens:

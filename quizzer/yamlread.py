@@ -49,23 +49,39 @@ class _StrictLoader(_BaseLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[tuple[yaml.Mark, str]] = []
+        self._node_ids: set[int] = set()
 
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "YAML anchors and aliases are not allowed in banks", node.start_mark
-            )
-        return super().construct_object(node, deep)
+    def _refuse_alias(self, node: Node) -> None:
+        raise yaml.constructor.ConstructorError(
+            None, None, "YAML anchors and aliases are not allowed in banks", node.start_mark
+        )
+
+    # libyaml composes an alias as the very node it names, so a node met twice is an alias. The
+    # checks sit in loops over children rather than in construct_object (a frame per node).
+    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> list[Any]:
+        ids = self._node_ids
+        for child in node.value:
+            if id(child) in ids:
+                self._refuse_alias(child)
+            ids.add(id(child))
+        return super().construct_sequence(node, deep)
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, ScalarNode):
-                k = (key_node.tag, key_node.value)
-                if k in seen:
-                    self.duplicate_keys.append((key_node.start_mark, key_node.value))
-                seen.add(k)
-        return super().construct_mapping(node, deep)
+        ids = self._node_ids
+        for _, value_node in node.value:
+            if id(value_node) in ids:
+                self._refuse_alias(value_node)
+            ids.add(id(value_node))
+        data = super().construct_mapping(node, deep)
+        if len(data) != len(node.value):  # only then is there a duplicate key to find
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, ScalarNode):
+                    k = (key_node.tag, key_node.value)
+                    if k in seen:
+                        self.duplicate_keys.append((key_node.start_mark, key_node.value))
+                    seen.add(k)
+        return data
 
 
 def _mark_problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
@@ -115,7 +131,7 @@ class Locator:
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self._text = text
+        self.text = text
         self._root: Node | None = None
         self._composed = False
 
@@ -123,7 +139,7 @@ class Locator:
         if not self._composed:
             self._composed = True
             try:
-                self._root = yaml.compose(self._text, Loader=_BaseLoader)
+                self._root = yaml.compose(self.text, Loader=_BaseLoader)
             except yaml.YAMLError:
                 self._root = None
         return self._root
