@@ -153,7 +153,8 @@ class PlainSession:
         return True
 
     def explain(self, q: Question) -> None:
-        self.say("Why: " + q.explanation.strip())
+        self.say("Why:")
+        self.say(q.explanation.strip())
         self.say("Read more:")
         self.say("\n".join(references(self.library, q)))
 
