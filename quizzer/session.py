@@ -19,7 +19,7 @@ from fsrs import State
 from quizzer.grading import Grade, grade
 from quizzer.model import Library, Question
 from quizzer.scheduler import Scheduler, day_end, study_day
-from quizzer.store import CardRow, ReviewRow, Store
+from quizzer.store import CardRow, ReviewRow, Store, new_review_id
 from quizzer.study_queue import LEARN_AHEAD
 
 Clock = Callable[[], datetime]
@@ -109,7 +109,7 @@ class Session:
         final = rating if rating in (1, 2, 3, 4) else result.rating
         now = self.clock()
         review = ReviewRow(
-            id=str(uuid.uuid4()), gid=q.gid, category=q.category, reviewed_at=now,
+            id=new_review_id(now), gid=q.gid, category=q.category, reviewed_at=now,
             day=study_day(now, self.tz).isoformat(), rating=final, score=result.score,
             response=response[:MAX_RESPONSE_CHARS], duration_ms=duration_ms, session_id=self.id,
             content_hash=q.content_hash(),

@@ -47,18 +47,13 @@ def compute(library: Library, store: Store, scheduler: Scheduler, now: datetime,
         stats["due_now"] += int(is_due(card, now, end))
         stats["_r"] += scheduler.retrievability(card, now)
     since = (today - timedelta(days=29)).isoformat()
-    days: set[date] = set()
-    for row in store.daily_counts():
-        stats = cats.get(row["category"])
-        if row["reviews"]:
-            days.add(date.fromisoformat(row["day"]))
-        if stats is None:
-            continue
-        stats["reviews"] += row["reviews"]
-        stats["correct"] += row["correct"]
-        if row["day"] >= since:
-            stats["reviews_30d"] += row["reviews"]
-            stats["correct_30d"] += row["correct"]
+    for category, (reviews, correct) in store.review_totals().items():
+        if category in cats:
+            cats[category]["reviews"], cats[category]["correct"] = reviews, correct
+    for category, (reviews, correct) in store.review_totals(since).items():
+        if category in cats:
+            cats[category]["reviews_30d"], cats[category]["correct_30d"] = reviews, correct
+    days = {date.fromisoformat(d) for d in store.study_days()}
     totals = _blank()
     for stats in cats.values():
         for k in totals:

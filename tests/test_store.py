@@ -180,3 +180,21 @@ def test_reset_keeps_history_unless_asked(tmp_path: Path) -> None:
     assert store.review_count() == 2
     store.reset(forget_history=True)
     assert store.review_count() == 0 and store.cards() == {}
+
+
+def test_review_ids_are_version_7_and_sort_by_time() -> None:
+    import uuid
+
+    from quizzer.store import new_review_id
+
+    ids = [new_review_id(T0 + timedelta(milliseconds=5 * i)) for i in range(50)]
+    assert ids == sorted(ids) and len(set(ids)) == 50
+    assert all(uuid.UUID(i).version == 7 for i in ids)
+
+
+def test_store_close_checkpoints_the_wal(tmp_path: Path) -> None:
+    store, sch = Store.open(tmp_path / "q.db"), Scheduler(enable_fuzzing=False)
+    record(store, sch, review("a", "base/x", 3, T0))
+    store.close()
+    wal = tmp_path / "q.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
