@@ -10,12 +10,11 @@ import re
 import string
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import BinaryIO, TextIO
 
 from quizzer.grading import Grade, parse_truefalse
 from quizzer.model import Library, Question
-from quizzer.render import choice_lines, references
+from quizzer.render import choice_lines, fmt_due, references
 from quizzer.session import MAX_RESPONSE_CHARS, Session, Summary
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -52,15 +51,6 @@ def pick_choices(text: str, shown: list[str], multi: bool) -> list[str] | None:
     if not multi and text:
         return [text]  # grading matches choice text (exact or fuzzy)
     return None
-
-
-def _fmt_due(when: datetime, now: datetime) -> str:
-    delta = (when - now).total_seconds()
-    if delta < 3600:
-        return f"in {max(1, round(delta / 60))} min"
-    if delta < 86400 * 1.5:
-        return f"in {round(delta / 3600)} h"
-    return f"in {round(delta / 86400)} days"
 
 
 class PlainSession:
@@ -126,7 +116,7 @@ class PlainSession:
         self.say(f"Answer: {q.answer_text()}")
         self.explain(q)
         self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
-                 f"{_fmt_due(outcome.card.due, self.s.clock())}.")
+                 f"{fmt_due(outcome.card.due, self.s.clock())}.")
         self.say()
         return True
 
@@ -148,7 +138,7 @@ class PlainSession:
         result: Grade = self.s.grade(q, line, duration, self_rating=rating)
         outcome = self.s.record(q, result, line, duration, rating)
         self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
-                 f"{_fmt_due(outcome.card.due, self.s.clock())}.")
+                 f"{fmt_due(outcome.card.due, self.s.clock())}.")
         self.say()
         return True
 
@@ -171,5 +161,5 @@ class PlainSession:
                 self.say("Weakest topics: " + ", ".join(f"{t} ({ok}/{n})" for t, n, ok in summary.weakest_tags))
         line = f"Due by the end of tomorrow: {summary.due_tomorrow}."
         if summary.next_due:
-            line += f" Next review {_fmt_due(summary.next_due, self.s.clock())}."
+            line += f" Next review {fmt_due(summary.next_due, self.s.clock())}."
         self.say(line)

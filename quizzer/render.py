@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
+from datetime import datetime
 
 from quizzer.model import LEVELS, Library, Question
 
@@ -46,3 +47,13 @@ def question_text(library: Library, q: Question, answer: bool, choices: Sequence
             out += ["", "Key points:"] + [f"  - {k}" for k in q.key_points]
         out += ["", "Why: " + q.explanation.strip(), "", "Read more:"] + references(library, q)
     return "\n".join(out)
+
+
+def fmt_due(when: datetime, now: datetime) -> str:
+    """When something is due, relative to now: 'in 10 min', 'in 3 h', 'in 12 days'."""
+    delta = (when - now).total_seconds()
+    if delta < 3600:
+        return f"in {max(1, round(delta / 60))} min"
+    if delta < 86400 * 1.5:
+        return f"in {round(delta / 3600)} h"
+    return f"in {round(delta / 86400)} days"

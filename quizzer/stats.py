@@ -42,8 +42,10 @@ def compute(library: Library, store: Store, scheduler: Scheduler, now: datetime,
         stats = cats.get(card.category)
         if stats is None or card.gid not in library:
             continue  # progress on questions no longer in the banks is kept, not counted
-        stats["seen"] += 1
         stats["suspended"] += int(card.suspended)
+        if card.reviews == 0:
+            continue  # a card made only to flag or suspend a question never answered
+        stats["seen"] += 1
         stats["due_now"] += int(is_due(card, now, end))
         stats["_r"] += scheduler.retrievability(card, now)
     since = (today - timedelta(days=29)).isoformat()

@@ -248,10 +248,14 @@ class Store:
         return {c.gid: c for c in self._cards()}
 
     def due_cards(self, before: datetime) -> list[CardRow]:
-        return self._cards("WHERE suspended = 0 AND due <= ?", (to_iso(before),))
+        return self._cards("WHERE suspended = 0 AND reviews > 0 AND due <= ?", (to_iso(before),))
 
     def seen_gids(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT gid FROM cards")}
+        """Questions answered at least once (a card made only to flag or suspend is not 'seen')."""
+        return {r[0] for r in self.conn.execute("SELECT gid FROM cards WHERE reviews > 0")}
+
+    def suspended_gids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT gid FROM cards WHERE suspended = 1")}
 
     def _put_card(self, card: CardRow) -> None:
         self.conn.execute(

@@ -38,7 +38,7 @@ def interleave(questions: Iterable[Question]) -> list[Question]:
 
 
 def is_due(card: CardRow, now: datetime, end_of_day: datetime) -> bool:
-    if card.suspended:
+    if card.suspended or card.reviews == 0:  # never answered (only flagged or suspended): not due
         return False
     if card.state == State.Review:
         return card.due < end_of_day
@@ -60,8 +60,8 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     due = [c for c in store.due_cards(end) if c.gid in library and is_due(c, now, end)]
     due.sort(key=lambda c: (scheduler.retrievability(c, now), c.due))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
-    seen = store.seen_gids()
-    new = interleave(q for q in library if q.gid not in seen)[: max(0, settings.new_per_day - new_today)]
+    not_new = store.seen_gids() | store.suspended_gids()
+    new = interleave(q for q in library if q.gid not in not_new)[: max(0, settings.new_per_day - new_today)]
     return [q for c in due if (q := library.get(c.gid)) is not None] + new
 
 
@@ -72,7 +72,7 @@ def due_counts(library: Library, store: Store, scheduler: Scheduler, now: dateti
     due_now = sum(1 for c in cards if is_due(c, now, end))
     learning = sum(1 for c in cards if c.state != State.Review)
     _, new_today = _today_counts(store, now, tz)
-    unseen = len(library) - len(store.seen_gids() & {q.gid for q in library})
+    unseen = len(library) - len((store.seen_gids() | store.suspended_gids()) & {q.gid for q in library})
     return DueCounts(due_now, learning, min(unseen, max(0, scheduler.settings.new_per_day - new_today)))
 
 
@@ -91,10 +91,10 @@ def quiz_selection(library: Library, store: Store, scheduler: Scheduler, now: da
     end = day_end(now)
     due = [q for q in pool if q.gid in cards and is_due(cards[q.gid], now, end)]
     due.sort(key=lambda q: scheduler.retrievability(cards[q.gid], now))
-    unseen = [q for q in pool if q.gid not in cards]
+    unseen = [q for q in pool if q.gid not in cards or cards[q.gid].reviews == 0]
     rng.shuffle(unseen)
     due_set = {q.gid for q in due}
-    rest = sorted((q for q in pool if q.gid in cards and q.gid not in due_set),
+    rest = sorted((q for q in pool if q.gid in cards and cards[q.gid].reviews and q.gid not in due_set),
                   key=lambda q: scheduler.retrievability(cards[q.gid], now))
     if new_only:
         chosen = unseen

@@ -205,3 +205,15 @@ def test_due_cards_come_first_weakest_first(library: Library, store: Store) -> N
 
 def test_library_membership_is_by_global_id(library: Library) -> None:
     assert "base/bf16-exponent" in library and "base/nope" not in library
+
+
+def test_flagging_an_unanswered_question_keeps_it_new(library: Library, store: Store) -> None:
+    sch = Scheduler(enable_fuzzing=False)
+    q = library.get("base/fp16-weights-7b")
+    assert q is not None
+    Session(library, store, sch, Clock(T0), kind="x", questions=[]).flag(q)
+    card = store.card(q.gid)
+    assert card is not None and card.flagged
+    queue = todays_queue(library, store, sch, T0, UTC)
+    assert q in queue and queue.index(q) >= 2  # offered as new (in its interleaved place), not as due
+    assert q.gid not in store.seen_gids()
