@@ -1,0 +1,170 @@
+"""The quizzer app: holds the library, the store, the scheduler and the clock, and moves between screens.
+
+Everything the app shows comes from the core (session, study_queue, stats, search); nothing is opened
+at import time: `launch.run_app` (or a test) builds the app with `make_app`.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import tzinfo
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from quizzer.model import QUESTION_TYPES, Library, Question
+from quizzer.scheduler import Scheduler, Settings
+from quizzer.session import Clock, Session
+from quizzer.store import Store
+from quizzer.study_queue import quiz_selection, todays_queue
+from quizzer.tui.commands import QuizzerCommands
+from quizzer.tui.screens.browse import BrowseScreen
+from quizzer.tui.screens.home import HomeScreen
+from quizzer.tui.screens.mock import MockSetupScreen
+from quizzer.tui.screens.session import SessionScreen
+from quizzer.tui.screens.settings import SettingsScreen
+from quizzer.tui.screens.stats import StatsScreen
+
+TEXTUAL_THEMES = {"dark": "textual-dark", "light": "textual-light"}
+QUIZ_FILTERS = ("categories", "count", "levels", "types", "tags", "new_only", "due_only")
+SchedulerFactory = Callable[[Settings], Scheduler]
+
+
+class QuizzerApp(App[None]):
+    CSS_PATH = "quizzer.tcss"
+    TITLE = "quizzer"
+    SUB_TITLE = "interview prep for LLM engineering"
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {QuizzerCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012 (typed by Textual)
+
+    def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
+                 start: str = "home", filters: Mapping[str, Any] | None = None, tz: tzinfo | None = None,
+                 rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic,
+                 make_scheduler: SchedulerFactory = Scheduler) -> None:
+        super().__init__()
+        self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
+        self.start, self.filters = start, dict(filters or {})
+        self.tz = tz  # None: the local time zone decides the study day
+        self.rng = rng or random.Random()
+        self.monotonic = monotonic  # durations and the mock interview's timers
+        self.make_scheduler = make_scheduler
+        self.store_error: sqlite3.DatabaseError | None = None
+
+    def get_default_screen(self) -> Screen[Any]:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self.apply_theme()
+        if self.start == "review":
+            self.start_review()
+        elif self.start == "quiz":
+            self.start_quiz(self.filters)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's theme picker would not save the choice; the palette's "Toggle light/dark theme" does.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Theme")
+
+    # ---- settings ------------------------------------------------------------------------------
+
+    def apply_theme(self) -> None:
+        self.theme = TEXTUAL_THEMES.get(self.scheduler.settings.theme, "textual-dark")
+
+    def save_settings(self, values: Mapping[str, Any]) -> None:
+        for key, value in values.items():
+            self.store.set_setting(key, value)
+        self.scheduler = self.make_scheduler(Settings.from_mapping(self.store.settings()))
+        self.apply_theme()
+
+    def toggle_theme(self) -> None:
+        self.save_settings({"theme": "light" if self.scheduler.settings.theme == "dark" else "dark"})
+
+    # ---- navigation ----------------------------------------------------------------------------
+
+    def open_home(self) -> None:
+        """Back to the home screen; a session left on the way records what is on show and ends."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            if isinstance(self.screen, SessionScreen):
+                self.screen.close()
+            self.pop_screen()
+
+    def open_browse(self) -> None:
+        self.push_screen(BrowseScreen())
+
+    def open_stats(self) -> None:
+        self.push_screen(StatsScreen())
+
+    def open_settings(self) -> None:
+        self.push_screen(SettingsScreen())
+
+    def open_mock_setup(self) -> None:
+        self.open_home()
+        self.push_screen(MockSetupScreen())
+
+    # ---- sessions ------------------------------------------------------------------------------
+
+    def new_session(self, kind: str, questions: Sequence[Question], filters: Mapping[str, Any] | None = None,
+                    requeue: bool = True) -> Session:
+        return Session(self.library, self.store, self.scheduler, self.clock, kind=kind, questions=questions,
+                       filters=dict(filters or {}), tz=self.tz, rng=self.rng, requeue=requeue)
+
+    def run_session(self, session: Session, time_limits: Mapping[str, float] | None = None,
+                    title: str | None = None) -> None:
+        self.push_screen(SessionScreen(session, self.monotonic, time_limits, title))
+
+    def start_review(self) -> None:
+        self.open_home()
+        questions = todays_queue(self.library, self.store, self.scheduler, self.clock(), self.tz)
+        if not questions:
+            self.notify("Nothing is due and no new questions are left for today. "
+                        "Press c to quiz a category, or m for a mock interview.", title="All done for today")
+            return
+        self.run_session(self.new_session("review", questions))
+
+    def start_quiz(self, filters: Mapping[str, Any]) -> None:
+        self.open_home()
+        chosen = {k: filters[k] for k in QUIZ_FILTERS if k in filters}
+        questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng, **chosen)
+        if not questions:
+            self.notify("No question matches this quiz.", title="Nothing to ask", severity="warning")
+            return
+        self.run_session(self.new_session("quiz", questions, chosen))
+
+    def start_mock(self, categories: Sequence[str], count: int, open_seconds: float, other_seconds: float) -> None:
+        filters = {"categories": list(categories), "count": count}
+        questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng,
+                                   categories=categories, count=count)
+        if not questions:
+            self.notify("No question to ask in these categories.", severity="warning")
+            return
+        self.open_home()
+        limits = {t: open_seconds if t == "open" else other_seconds for t in QUESTION_TYPES}
+        # A mock interview asks each question once: learning steps wait for the next review.
+        self.run_session(self.new_session("mock", questions, filters, requeue=False), limits)
+
+    def quiz_question(self, question: Question) -> None:
+        """Quiz one question now (from browse); the summary returns to where the user was."""
+        session = self.new_session("quiz", [question], {"ids": [question.gid]}, requeue=False)
+        self.run_session(session, title="Quiz: one question")
+
+    def _handle_exception(self, error: Exception) -> None:
+        if isinstance(error, sqlite3.DatabaseError):
+            # Leave quietly; launch re-raises it where the CLI reports it as one line, not a traceback.
+            self.store_error = error
+            self.exit(return_code=1)
+            return
+        super()._handle_exception(error)
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.close()  # record the answer on show; every earlier one is already committed
+        self.exit()
+
+
+def make_app(library: Library, store: Store, scheduler: Scheduler, clock: Clock, **options: Any) -> QuizzerApp:
+    """The one factory for the app, used by `launch.run_app` and by the tests."""
+    return QuizzerApp(library, store, scheduler, clock, **options)

@@ -1,0 +1,159 @@
+"""Browse: fuzzy search as you type, filters by category, level and type; open a question or quiz it now."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select, Static
+
+from quizzer.cli import one_line
+from quizzer.mdsafe import safe_block, safe_inline
+from quizzer.model import LEVELS, QUESTION_TYPES, Library, Question
+from quizzer.search import SearchIndex
+from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.feedback import answer_markdown
+
+RESULT_LIMIT = 500
+
+
+class BrowseScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="browse.back"),
+        Binding("ctrl+l", "focus_search", "Search", id="browse.search"),
+        Binding("enter", "open", "Open", id="browse.open"),
+        Binding("ctrl+n", "quiz_now", "Quiz it now", id="browse.quiz_now"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index: SearchIndex | None = None
+        self.results: list[Question] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        yield Input(placeholder="Search prompts, tags and ids (fuzzy); ↓ to the list, Enter opens", id="search")
+        with Horizontal(id="filters"):
+            yield Select[str]([], prompt="All categories", id="filter-category", compact=True)
+            yield Select([(f"{n} {name}", n) for n, name in LEVELS.items()], prompt="All levels", id="filter-level",
+                         compact=True)
+            yield Select([(t, t) for t in QUESTION_TYPES], prompt="All types", id="filter-type", compact=True)
+        yield DataTable(id="results", cursor_type="row")
+        yield Static(id="result-count", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        library = app_of(self).library
+        self.index = SearchIndex(list(library))  # built on show, not at start-up
+        self.query_one("#filter-category", Select).set_options((c, c) for c in library.categories())
+        self.query_one("#results", DataTable).add_columns("id", "type", "level", "prompt")
+        self.refresh_results()
+        self.query_one("#search", Input).focus()
+
+    def filter_value(self, selector: str) -> Any:
+        value = self.query_one(selector, Select).value
+        return None if value is Select.NULL else value
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    def refresh_results(self) -> None:
+        if self.index is None:
+            return
+        category, level, qtype = (self.filter_value(s) for s in ("#filter-category", "#filter-level", "#filter-type"))
+        query = self.query_one("#search", Input).value
+        hits = self.index.search(query, limit=len(self.index.questions) or 1)
+        self.results = [q for q in hits if (category is None or q.category == category)
+                        and (level is None or q.level == level) and (qtype is None or q.type == qtype)]
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        # Share the width left by type, level, cell padding and margins between the id and the prompt.
+        free = max(40, self.app.size.width - 26)
+        gid_width = min(max((len(q.gid) for q in self.results[:RESULT_LIMIT]), default=2), max(20, free * 45 // 100))
+        for q in self.results[:RESULT_LIMIT]:
+            table.add_row(one_line(q.gid, gid_width), q.type, f"L{q.level}", one_line(q.prompt, free - gid_width),
+                          key=q.gid)
+        shown = min(len(self.results), RESULT_LIMIT)
+        more = f" (the first {shown} of {len(self.results)} matches)" if shown < len(self.results) else ""
+        self.query_one("#result-count", Static).update(f"{shown} of {len(self.index.questions)} questions{more}")
+
+    def highlighted(self) -> Question | None:
+        table = self.query_one("#results", DataTable)
+        row = table.cursor_row
+        return self.results[row] if 0 <= row < min(len(self.results), RESULT_LIMIT) else None
+
+    @on(Input.Submitted, "#search")
+    def open_first(self) -> None:
+        self.open_highlighted()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and self.focused is self.query_one("#search", Input):
+            event.stop()
+            self.query_one("#results", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#results")
+    def open_highlighted(self) -> None:
+        q = self.highlighted()
+        if q is not None:
+            self.app.push_screen(QuestionScreen(q))
+
+    def action_open(self) -> None:
+        self.open_highlighted()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_quiz_now(self) -> None:
+        q = self.highlighted()
+        if q is not None:
+            app_of(self).quiz_question(q)
+
+
+def question_markdown(library: Library, q: Question) -> str:
+    """The whole question for reading: prompt, choices (bank order), answer, key points, why, references."""
+    parts = [safe_block(q.prompt)]
+    if q.choices:
+        parts.append("\n".join(f"- {safe_inline(c)}" for c in q.choices))
+    answer = q.answer_text() if q.type != "open" else ""
+    if answer:
+        parts.append(f"**Answer:** {safe_inline(answer)}")
+    parts.append(answer_markdown(library, q))
+    return "\n\n".join(parts)
+
+
+class QuestionScreen(Screen[None]):
+    """One question with its answer and references, to read; `ctrl+n` quizzes it now."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="question.back"),
+        Binding("ctrl+n,n", "quiz_now", "Quiz it now", id="question.quiz_now"),
+        Binding("o", "open_reference", "Open article", id="question.open_reference"),
+    ]
+
+    def __init__(self, question: Question) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        with VerticalScroll(classes="page", id="question-view"):
+            yield Static(id="question-meta", markup=False)
+            yield Markdown(id="question-md")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        q = self.question
+        meta = f"{q.gid} · {q.type} · level {q.level} ({LEVELS.get(q.level, '?')})"
+        self.query_one("#question-meta", Static).update(meta + (f" · tags: {', '.join(q.tags)}" if q.tags else ""))
+        self.query_one("#question-md", Markdown).update(question_markdown(app_of(self).library, q))
+        self.query_one("#question-view", VerticalScroll).focus()
+
+    def action_quiz_now(self) -> None:
+        app_of(self).quiz_question(self.question)
+
+    def action_open_reference(self) -> None:
+        if self.question.refs:
+            self.app.open_url(app_of(self).library.ref_link(self.question.refs[0])[1])

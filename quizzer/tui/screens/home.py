@@ -1,0 +1,112 @@
+"""The start screen: the eight categories with their progress, today's counts, the streak and the keys to begin."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizzer.cli import one_line
+from quizzer.model import CATEGORIES
+from quizzer.stats import compute
+from quizzer.study_queue import due_counts
+from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.bars import BarTable
+
+CATEGORY_QUIZ_SIZE = 10
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "review", "Review", id="home.review"),
+        Binding("c", "category_quiz", "Quiz", id="home.quiz"),
+        Binding("m", "mock", "Mock", id="home.mock"),
+        Binding("b", "browse", "Browse", id="home.browse"),
+        Binding("s", "stats", "Stats", id="home.stats"),
+        Binding("o", "settings", "Settings", id="home.settings"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        with VerticalScroll(classes="page"):
+            yield Static(id="overview", markup=False)
+            yield Static(id="hint", markup=False)
+            yield BarTable(id="categories")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#categories", BarTable).add_columns(
+            "category", "title", "questions", "seen", "due", "mastery")
+
+    def on_screen_resume(self) -> None:
+        if not self.is_current:
+            return  # passed through on the way home: nothing to compute
+        self.refresh_data()  # once per show: the numbers change after every session
+
+    def refresh_data(self) -> None:
+        app = app_of(self)
+        now = app.clock()
+        data = compute(app.library, app.store, app.scheduler, now, app.tz)
+        counts = due_counts(app.library, app.store, app.scheduler, now, app.tz)
+        totals, streak = data["totals"], data["streak_days"]
+        self.query_one("#overview", Static).update(
+            f"Today: {counts.due_now} due · {counts.new_available} new · {counts.learning} learning"
+            f"    Streak: {streak} day{'s' if streak != 1 else ''}"
+            f"    {totals['seen']} of {totals['questions']} questions seen")
+        hint = self.query_one("#hint", Static)
+        if totals["seen"] == 0:
+            hint.update(
+                f"New here? Press r to start today's review: {counts.new_available} new questions, one at a time. "
+                "Each answer is graded and explained, then scheduled again just before you would forget it. "
+                "Or pick a category with ↑↓ and press c for a quiz; ctrl+p lists every command.")
+        elif counts.due_now or counts.new_available:
+            hint.update(f"Press r for today's review ({counts.due_now} due, {counts.new_available} new).")
+        else:
+            hint.update("All done for today. Press c to quiz the highlighted category, or m for a mock interview.")
+        table = self.query_one("#categories", BarTable)
+        row = table.cursor_row
+        table.clear()
+        # What the other columns, the cell padding and the page margins leave for the bank's title.
+        width = self.app.size.width
+        title_width = max(12, width - (61 if width >= 100 else 57) - (8 if width >= 130 else 0))
+        for category in CATEGORIES:
+            stats = data["categories"].get(category)
+            if stats is None:
+                table.add_row(category, table.dim("(no bank loaded)"), "-", "-", "-", "", key=category)
+                continue
+            table.add_row(category, one_line(app.library.title_of(category), title_width),
+                          str(stats["questions"]), str(stats["seen"]),
+                          str(stats["due_now"]), table.bar(stats["mastery"]), key=category)
+        table.move_cursor(row=row)
+        table.focus()
+
+    def highlighted_category(self) -> str:
+        table = self.query_one("#categories", BarTable)
+        return CATEGORIES[table.cursor_row] if 0 <= table.cursor_row < len(CATEGORIES) else CATEGORIES[0]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_category_quiz()
+
+    def action_review(self) -> None:
+        app_of(self).start_review()
+
+    def action_category_quiz(self) -> None:
+        app_of(self).start_quiz({"categories": [self.highlighted_category()], "count": CATEGORY_QUIZ_SIZE})
+
+    def action_mock(self) -> None:
+        app_of(self).open_mock_setup()
+
+    def action_browse(self) -> None:
+        app_of(self).open_browse()
+
+    def action_stats(self) -> None:
+        app_of(self).open_stats()
+
+    def action_settings(self) -> None:
+        app_of(self).open_settings()

@@ -1,0 +1,72 @@
+"""Setting up a mock interview: categories, number of questions, minutes per question."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+
+from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.form import field
+
+MOCK_DEFAULT_COUNT = 10
+MOCK_OPEN_MINUTES = 3.0
+MOCK_OTHER_MINUTES = 1.0
+
+
+class MockSetupScreen(Screen[None]):
+    """N questions across chosen categories, with a timer per question."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="mock.back"),
+        Binding("ctrl+s", "start", "Start", id="mock.start"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        with VerticalScroll(classes="page form"):
+            yield Static("Mock interview", classes="page-title")
+            yield Static("Questions across the categories you pick, each against the clock; when the time is up "
+                         "your answer so far is submitted. Reviews are recorded as usual.", classes="help")
+            yield Label("Categories (↑↓ and Space to tick)", classes="list-label")
+            yield SelectionList[str](id="mock-categories")
+            yield field("Questions", Input(str(MOCK_DEFAULT_COUNT), type="integer", id="mock-count"))
+            yield field("Minutes per open question", Input(f"{MOCK_OPEN_MINUTES:g}", type="number", id="mock-open"))
+            yield field("Minutes per other question", Input(f"{MOCK_OTHER_MINUTES:g}", type="number",
+                                                            id="mock-other"))
+            yield Static(id="mock-error", classes="error", markup=False)
+            yield Button("Start (ctrl+s)", id="mock-start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        categories = self.query_one("#mock-categories", SelectionList)
+        for category in app_of(self).library.categories():
+            categories.add_option((category, category, True))
+        categories.focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#mock-start")
+    def action_start(self) -> None:
+        error = self.query_one("#mock-error", Static)
+        categories = list(self.query_one("#mock-categories", SelectionList).selected)
+        try:
+            count = int(self.query_one("#mock-count", Input).value)
+            open_minutes = float(self.query_one("#mock-open", Input).value)
+            other_minutes = float(self.query_one("#mock-other", Input).value)
+        except ValueError:
+            error.update("Questions must be a whole number and the minutes numbers.")
+            return
+        if not categories:
+            error.update("Tick at least one category.")
+        elif not 1 <= count <= 200:
+            error.update("Ask between 1 and 200 questions.")
+        elif not (0 < open_minutes <= 60 and 0 < other_minutes <= 60):
+            error.update("Give each question between a few seconds and 60 minutes.")
+        else:
+            error.update("")
+            app_of(self).start_mock(categories, count, open_minutes * 60, other_minutes * 60)

@@ -1,0 +1,256 @@
+"""One question at a time: ask, grade, show the feedback, record with the confirmed rating, next.
+
+Every answer is recorded (committed by `Session.record`) before the next question is shown, and
+whatever ends the screen (Escape, quitting the app, a palette jump) records the answer on show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, ProgressBar, Static
+
+from quizzer.grading import Grade
+from quizzer.mdsafe import safe_block
+from quizzer.model import LEVELS, Question
+from quizzer.plain import RATINGS
+from quizzer.render import fmt_due
+from quizzer.session import Session
+from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answer_so_far, answer_widget
+from quizzer.tui.widgets.feedback import FeedbackPanel
+
+SESSION_TITLES = {"review": "Today's review", "quiz": "Quiz", "mock": "Mock interview"}
+LOADING, ANSWERING, FEEDBACK, DONE = "loading", "answering", "feedback", "done"
+
+
+@dataclass
+class Pending:
+    """An answer that has been graded and shown but not yet recorded (the rating may still change)."""
+
+    question: Question
+    result: Grade
+    text: str
+    duration_ms: int
+    proposed: int
+    chosen: int
+
+
+class SessionScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "reveal", "Reveal answer", id="session.reveal", priority=True),
+        Binding("enter,space", "next", "Next", id="session.next"),
+        Binding("1", "rate(1)", "Rate", key_display="1-4", id="session.rate_again"),
+        Binding("2", "rate(2)", "Hard", show=False, id="session.rate_hard"),
+        Binding("3", "rate(3)", "Good", show=False, id="session.rate_good"),
+        Binding("4", "rate(4)", "Easy", show=False, id="session.rate_easy"),
+        Binding("o", "open_reference", "Article", id="session.open_reference"),
+        Binding("ctrl+s", "skip", "Skip", id="session.skip", priority=True),
+        Binding("ctrl+t", "suspend", "Suspend", id="session.suspend", priority=True),
+        Binding("ctrl+f", "flag", "Flag", id="session.flag", priority=True),
+        Binding("escape", "end", "End", id="session.end"),
+    ]
+
+    def __init__(self, session: Session, monotonic: Callable[[], float],
+                 time_limits: Mapping[str, float] | None = None, title: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.monotonic = monotonic
+        self.time_limits = dict(time_limits or {})  # seconds per question type (mock interview)
+        self.title_text = title or SESSION_TITLES.get(session.kind, session.kind.title())
+        self.question: Question | None = None
+        self.pending: Pending | None = None
+        self.phase = LOADING
+        self.shown_at = 0.0
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="session-bar"):
+            yield Static(id="session-title", markup=False)
+            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+            yield Static(id="timer")
+        yield Static(id="question-meta", markup=False)
+        with Container(id="body"):
+            with VerticalScroll(id="question-pane"):
+                yield Markdown(id="prompt")
+                yield Static(id="answer-hint", markup=False)
+                yield Container(id="answer-slot")
+            yield FeedbackPanel(id="feedback")
+        yield Static(id="status", markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one("#timer", Static).display = bool(self.time_limits)
+        if self.time_limits:
+            self.set_interval(0.5, self.tick)
+        await self.show_next()
+
+    # ---- the loop ------------------------------------------------------------------------------
+
+    async def show_next(self) -> None:
+        # LOADING until the input is mounted: keys and the timer must not act on the last question's input.
+        self.phase = LOADING
+        q = self.session.next()
+        if q is None:
+            self.end_session()
+            return
+        self.question, self.pending = q, None
+        self.remove_class("-feedback")
+        done = len(self.session.outcomes) + len(self.session.skipped)
+        self.query_one("#session-title", Static).update(
+            f"{self.title_text} · {self.session.asked} of {self.session.total}")
+        self.query_one("#progress", ProgressBar).update(total=max(1, self.session.total), progress=done)
+        meta = f"{q.gid} · {q.type} · level {q.level} ({LEVELS.get(q.level, '?')})"
+        self.query_one("#question-meta", Static).update(meta + (f" · {', '.join(q.tags)}" if q.tags else ""))
+        await self.query_one("#prompt", Markdown).update(safe_block(q.prompt))
+        shown = self.session.choices_for(q) if q.choices else []
+        self.query_one("#answer-hint", Static).update(answer_hint(q, len(shown)))
+        slot = self.query_one("#answer-slot", Container)
+        await slot.remove_children()
+        widget = answer_widget(q, shown)
+        await slot.mount(widget)
+        widget.focus()
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+        self.shown_at = self.monotonic()
+        self.phase = ANSWERING
+        self.update_timer()
+        self.refresh_bindings()
+
+    def elapsed_ms(self) -> int:
+        return max(0, int((self.monotonic() - self.shown_at) * 1000))
+
+    def on_answer_submitted(self, message: AnswerSubmitted) -> None:
+        message.stop()
+        self.submit(message)
+
+    def submit(self, answer: AnswerSubmitted) -> None:
+        q = self.question
+        if q is None or self.phase != ANSWERING:
+            return
+        duration = self.elapsed_ms()
+        result = self.session.grade(q, answer.response, duration)
+        # An open question revealed without a written answer proposes Good, as the plain mode does.
+        proposed = result.rating if q.type != "open" or answer.text else 3
+        self.pending = Pending(q, result, answer.text, duration, proposed, proposed)
+        self.phase = FEEDBACK
+        self.add_class("-feedback")
+        self.query_one("#answer").disabled = True
+        panel = self.query_one(FeedbackPanel)
+        panel.show(self.session.library, q, result, answer.text)
+        panel.show_rating(proposed, proposed)
+        panel.focus_body()
+        self.update_timer()
+        self.refresh_bindings()
+
+    def commit_pending(self) -> None:
+        """Record the answer on show with the rating chosen so far (the proposed one unless changed)."""
+        p, self.pending = self.pending, None
+        if p is None:
+            return
+        result = p.result
+        if p.question.type == "open":  # the self-rating is the grade of an open answer
+            result = self.session.grade(p.question, p.text, p.duration_ms, self_rating=p.chosen)
+        outcome = self.session.record(p.question, result, p.text, p.duration_ms, rating=p.chosen)
+        self.query_one("#status", Static).update(
+            f"Saved {p.question.gid}: {RATINGS[outcome.rating]}; next review "
+            f"{fmt_due(outcome.card.due, self.session.clock())}.")
+
+    def close(self) -> None:
+        """Record what is on show and end the session (idempotent); used when the app quits."""
+        if not self.closed:
+            self.commit_pending()
+            self.closed = True
+            self.session.finish()
+
+    def end_session(self) -> None:
+        from quizzer.tui.screens.summary import SummaryScreen
+
+        self.commit_pending()
+        self.phase = DONE
+        self.closed = True
+        summary = self.session.finish()
+        self.app.switch_screen(SummaryScreen(self.session, summary, self.title_text))
+
+    # ---- the mock interview's timer --------------------------------------------------------------
+
+    def time_left(self) -> float | None:
+        if self.question is None or self.question.type not in self.time_limits:
+            return None
+        return self.time_limits[self.question.type] - (self.monotonic() - self.shown_at)
+
+    def update_timer(self) -> None:
+        left = self.time_left()
+        timer = self.query_one("#timer", Static)
+        if left is None or self.phase != ANSWERING:
+            timer.update("")
+            return
+        minutes, seconds = divmod(max(0, int(left + 0.999)), 60)
+        timer.update(f"⏱ {minutes}:{seconds:02d}")
+        timer.set_class(left <= 15, "-urgent")
+
+    def tick(self) -> None:
+        self.update_timer()
+        left = self.time_left()
+        if self.phase == ANSWERING and left is not None and left <= 0:
+            self.notify("Time is up: your answer so far was submitted.", timeout=3)
+            self.submit(answer_so_far(self.query_one("#answer")))
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.phase == ANSWERING and self.question is not None and self.question.type == "open"
+        if action in ("next", "rate", "open_reference"):
+            return self.phase == FEEDBACK
+        if action == "skip":
+            return self.phase == ANSWERING
+        if action in ("suspend", "flag"):
+            return self.phase in (ANSWERING, FEEDBACK)
+        return True
+
+    def action_reveal(self) -> None:
+        self.submit(answer_so_far(self.query_one("#answer")))
+
+    def action_rate(self, rating: int) -> None:
+        if self.pending is not None:
+            self.pending.chosen = rating
+            self.query_one(FeedbackPanel).show_rating(rating, self.pending.proposed)
+
+    async def action_next(self) -> None:
+        if self.pending is None:
+            return  # already going on (a repeated key)
+        self.commit_pending()
+        await self.show_next()
+
+    def action_open_reference(self) -> None:
+        if self.question is not None and self.question.refs:
+            _, url = self.session.library.ref_link(self.question.refs[0])
+            self.app.open_url(url)
+
+    async def action_skip(self) -> None:
+        if self.question is not None and self.phase == ANSWERING:
+            self.session.skip(self.question)
+            self.query_one("#status", Static).update(f"Skipped {self.question.gid}.")
+            await self.show_next()
+
+    async def action_suspend(self) -> None:
+        q = self.question
+        if q is None:
+            return
+        self.commit_pending()
+        self.session.suspend(q)
+        self.query_one("#status", Static).update(f"Suspended {q.gid}: it will not be asked until unsuspended.")
+        await self.show_next()
+
+    def action_flag(self) -> None:
+        if self.question is not None:
+            self.session.flag(self.question)
+            self.query_one("#status", Static).update(f"Flagged {self.question.gid} as wrong or unclear.")
+
+    def action_end(self) -> None:
+        self.end_session()

@@ -1,0 +1,80 @@
+"""What the user knows: a heatmap of reviews, the forecast of due reviews, retention and mastery per category."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from quizzer.scheduler import study_day
+from quizzer.stats import compute, forecast, heatmap
+from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.bars import BarTable
+from quizzer.tui.widgets.charts import ForecastChart, Heatmap
+
+HEATMAP_DAYS = 182  # about six months
+FORECAST_DAYS = 30
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="stats.back"),
+        Binding("r", "review", "Review", id="stats.review"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        with VerticalScroll(classes="page"):
+            with Container(id="charts"):
+                with Vertical(classes="chart", id="heatmap-chart"):
+                    yield Static("Reviews over the last 6 months", classes="section-title")
+                    yield Heatmap(id="heatmap")
+                    yield Static(id="heatmap-summary", markup=False)
+                with Vertical(classes="chart"):
+                    yield Static("Reviews falling due in the next 30 days", classes="section-title")
+                    yield ForecastChart(id="forecast")
+                    yield Static(id="forecast-summary", markup=False)
+            yield Static("Retention (last 30 days) and mastery per category", classes="section-title")
+            yield BarTable(id="per-category", show_cursor=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#per-category", BarTable).add_columns(
+            "category", "questions", "seen", "reviews", "retention", "mastery")
+
+    def on_screen_resume(self) -> None:
+        if not self.is_current:
+            return  # passed through on the way home: nothing to compute
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        app = app_of(self)
+        now = app.clock()
+        data = compute(app.library, app.store, app.scheduler, now, app.tz)
+        reviews_by_day = heatmap(app.store, now, HEATMAP_DAYS, app.tz)
+        due_by_day = forecast(app.library, app.store, now, FORECAST_DAYS, app.tz)
+        self.query_one(Heatmap).show(reviews_by_day, study_day(now, app.tz), HEATMAP_DAYS)
+        studied = sum(1 for n in reviews_by_day.values() if n)
+        streak = data["streak_days"]
+        self.query_one("#heatmap-summary", Static).update(
+            f"{sum(reviews_by_day.values())} reviews on {studied} days · streak {streak} day"
+            + ("s" if streak != 1 else ""))
+        self.query_one(ForecastChart).show(due_by_day)
+        self.query_one("#forecast-summary", Static).update(
+            f"Due today {due_by_day[0]} · next 7 days {sum(due_by_day[:7])} · next 30 days {sum(due_by_day)}")
+        table = self.query_one("#per-category", BarTable)
+        table.clear()
+        rows = [*data["categories"].items(), ("total", data["totals"])]
+        for name, s in rows:
+            retention = s["retention_30d"]
+            table.add_row(
+                name, str(s["questions"]), str(s["seen"]), str(s["reviews"]),
+                table.bar(retention) if retention is not None else table.dim("-"),
+                table.bar(s["mastery"]), key=name)
+
+    def action_review(self) -> None:
+        app_of(self).start_review()

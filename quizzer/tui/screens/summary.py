@@ -1,0 +1,84 @@
+"""After a session (or a mock interview): score, per category, time, weakest topics, what to revisit, what is due."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from quizzer.cli import one_line
+from quizzer.render import fmt_due
+from quizzer.session import Session, Summary
+from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.bars import BarTable
+
+
+def fmt_seconds(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s"
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "done", "Done", id="summary.done"),
+        Binding("r", "review", "Review", id="summary.review"),
+        Binding("s", "stats", "Stats", id="summary.stats"),
+    ]
+
+    def __init__(self, session: Session, summary: Summary, title: str) -> None:
+        super().__init__()
+        self.session, self.summary, self.title_text = session, summary, title
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="summary", classes="page"):
+            yield Static(id="summary-title", classes="page-title", markup=False)
+            yield Static(id="score", markup=False)
+            yield BarTable(id="per-category", show_cursor=False)
+            yield Static(id="weakest", markup=False)
+            yield Static(id="revisit", markup=False)
+            yield Static(id="due-tomorrow", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        s, library = self.summary, self.session.library
+        report = "report" if s.kind == "mock" else "over"
+        self.query_one("#summary-title", Static).update(f"{self.title_text}: {report}")
+        skipped = len(self.session.skipped)
+        if s.answered:
+            score = f"Score: {s.correct} of {s.answered} correct ({s.score:.0%}) in {fmt_seconds(s.seconds)}."
+        else:
+            score = "Nothing answered."
+        if skipped:
+            score += f" Skipped: {skipped}."
+        self.query_one("#score", Static).update(score)
+        table = self.query_one("#per-category", BarTable)
+        table.add_columns("category", "answered", "correct", "score")
+        for category, (answered, correct) in s.per_category.items():
+            table.add_row(category, str(answered), str(correct), table.bar(correct / answered if answered else 0))
+        table.display = bool(s.per_category)
+        weakest = self.query_one("#weakest", Static)
+        weakest.update("Weakest topics: " + ", ".join(f"{t} ({ok}/{n})" for t, n, ok in s.weakest_tags))
+        weakest.display = bool(s.weakest_tags)
+        revisit = self.query_one("#revisit", Static)
+        width = max((len(gid) for gid in s.to_revisit), default=0)
+        lines = [f"  {gid:<{width}}  {one_line(q.prompt, 60) if (q := library.get(gid)) else ''}"
+                 for gid in s.to_revisit]
+        revisit.update("Questions to revisit:\n" + "\n".join(lines))
+        revisit.display = bool(s.to_revisit)
+        due = f"Due by the end of tomorrow: {s.due_tomorrow}."
+        if s.next_due:
+            due += f" Next review {fmt_due(s.next_due, self.session.clock())}."
+        self.query_one("#due-tomorrow", Static).update(due)
+
+    def action_done(self) -> None:
+        self.app.pop_screen()  # back to where the session started: home, or the question browsed
+
+    def action_review(self) -> None:
+        app_of(self).start_review()
+
+    def action_stats(self) -> None:
+        app_of(self).open_stats()

@@ -1,0 +1,166 @@
+"""One input widget per question type; each posts `AnswerSubmitted` and can hand over what is typed so far."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, SelectionList, TextArea
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from quizzer.model import Question
+
+LETTERS = string.ascii_lowercase[:8]  # banks allow at most 8 choices
+Response = str | bool | list[str]
+
+
+class AnswerSubmitted(Message):
+    """The user gave an answer: `response` goes to grading, `text` is what the review log keeps."""
+
+    def __init__(self, response: Response, text: str) -> None:
+        super().__init__()
+        self.response = response
+        self.text = text
+
+
+def choice_label(index: int, choice: str) -> Text:
+    # Text, not markup: bank text may contain square brackets.
+    return Text(f"{LETTERS[index].upper()}) {' '.join(choice.split())}")
+
+
+def _key_bindings(action: str) -> list[BindingType]:
+    """`1`-`8` and `a`-`h` act on the choice at that position."""
+    return [Binding(f"{i + 1},{letter}", f"{action}({i})", show=False) for i, letter in enumerate(LETTERS)]
+
+
+class ChoiceAnswer(OptionList):
+    """`mcq`: arrows and Enter, or a number or letter key, pick one choice and submit it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _key_bindings("pick")
+
+    def __init__(self, choices: Sequence[str], *, id: str | None = None) -> None:
+        super().__init__(*[Option(choice_label(i, c)) for i, c in enumerate(choices)], id=id)
+        self.choices = list(choices)
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self.choices):
+            self.highlighted = index
+            self.post_message(AnswerSubmitted(self.choices[index], self.choices[index]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_pick(event.option_index)
+
+    def answer_so_far(self) -> AnswerSubmitted:
+        return AnswerSubmitted("", "")  # nothing picked yet
+
+
+class MultiAnswer(SelectionList[int]):
+    """`multi`: space or a number or letter key ticks a choice, Enter submits the ticked ones."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*_key_bindings("tick"), Binding("enter", "submit", "Submit", show=False)]
+
+    def __init__(self, choices: Sequence[str], *, id: str | None = None) -> None:
+        super().__init__(*[Selection(choice_label(i, c), i) for i, c in enumerate(choices)], id=id)
+        self.choices = list(choices)
+
+    def action_tick(self, index: int) -> None:
+        if index < len(self.choices):
+            self.highlighted = index
+            self.toggle(index)
+
+    def answer_so_far(self) -> AnswerSubmitted:
+        picked = [self.choices[i] for i in sorted(self.selected)]
+        return AnswerSubmitted(picked, "; ".join(picked))
+
+    def action_submit(self) -> None:
+        self.post_message(self.answer_so_far())
+
+
+class TrueFalseAnswer(OptionList):
+    """`truefalse`: t or f (also y/n, 1/2), or arrows and Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t,y,1", "pick(True)", "True", show=False),
+        Binding("f,n,2", "pick(False)", "False", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Option("True  (t)"), Option("False (f)"), id=id)
+
+    def action_pick(self, value: bool) -> None:
+        self.highlighted = 0 if value else 1
+        self.post_message(AnswerSubmitted(value, "true" if value else "false"))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_pick(event.option_index == 0)
+
+    def answer_so_far(self) -> AnswerSubmitted:
+        return AnswerSubmitted("", "")
+
+
+class TextAnswer(Input):
+    """`short` and `numeric`: a line of text, submitted with Enter (an empty line is ignored)."""
+
+    def __init__(self, placeholder: str, *, id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.post_message(self.answer_so_far())
+
+    def answer_so_far(self) -> AnswerSubmitted:
+        return AnswerSubmitted(self.value, self.value)
+
+
+class OpenAnswer(TextArea):
+    """`open`: an optional written answer; the session screen's reveal key submits it."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, soft_wrap=True, show_line_numbers=False)
+
+    def answer_so_far(self) -> AnswerSubmitted:
+        return AnswerSubmitted(self.text, self.text.strip())
+
+
+def answer_widget(q: Question, shown_choices: Sequence[str]) -> Widget:
+    """The input that fits the question's type (choices in the order the session shows them)."""
+    if q.type == "mcq":
+        return ChoiceAnswer(shown_choices, id="answer")
+    if q.type == "multi":
+        return MultiAnswer(shown_choices, id="answer")
+    if q.type == "truefalse":
+        return TrueFalseAnswer(id="answer")
+    if q.type == "open":
+        return OpenAnswer(id="answer")
+    if q.type == "numeric":
+        return TextAnswer(f"A number{', in ' + q.unit if q.unit else ''}; Enter to submit", id="answer")
+    return TextAnswer("A term or phrase; Enter to submit", id="answer")
+
+
+def answer_so_far(widget: Widget) -> AnswerSubmitted:
+    """What the answer widget holds now (for a timeout or the reveal key)."""
+    if isinstance(widget, ChoiceAnswer | MultiAnswer | TrueFalseAnswer | TextAnswer | OpenAnswer):
+        return widget.answer_so_far()
+    return AnswerSubmitted("", "")
+
+
+def answer_hint(q: Question, count: int) -> str:
+    """One line saying how to answer, shown above the input."""
+    last = LETTERS[count - 1] if count else "a"
+    return {
+        "mcq": f"Pick one: ↑↓ and Enter, or 1-{count} / a-{last}.",
+        "multi": f"Tick every right choice: Space or 1-{count} / a-{last}; Enter submits.",
+        "truefalse": "True or false? Press t or f.",
+        "short": "Type your answer and press Enter.",
+        "numeric": f"Type a number{' (in ' + q.unit + ')' if q.unit else ''} and press Enter.",
+        "open": "Write your answer (optional), then press ctrl+r to reveal the model answer.",
+    }.get(q.type, "")

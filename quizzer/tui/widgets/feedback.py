@@ -1,0 +1,97 @@
+"""What the user sees after answering: verdict, answer, explanation, references and the rating to confirm."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from quizzer.grading import Grade
+from quizzer.mdsafe import escape_link_text, safe_block, safe_inline
+from quizzer.model import Library, Question
+from quizzer.plain import RATINGS, VERDICTS
+
+VERDICT_MARKS = {"correct": "✓", "typo": "✓", "partial": "~", "wrong": "✗", "self": "?"}
+
+
+def references_markdown(library: Library, q: Question) -> str:
+    """The refs as Markdown links (article titles from the catalog); the Markdown widget opens them."""
+    lines = []
+    for ref in q.refs:
+        title, url = library.ref_link(ref)
+        lines.append(f"- [{escape_link_text(title)}]({url})")
+    return "\n".join(lines)
+
+
+def answer_markdown(library: Library, q: Question, covered: tuple[bool, ...] = (), marked: bool = False) -> str:
+    """The teaching part: model answer and key points (open), explanation, references."""
+    parts: list[str] = []
+    if q.type == "open":
+        parts += ["**Model answer**", safe_block(str(q.answer))]
+    if q.key_points:
+        if marked and len(covered) == len(q.key_points):
+            heading = "**Key points** (✓ your answer seems to cover it)"
+            points = [f"- {'✓' if hit else '·'} {safe_inline(p)}" for p, hit in zip(q.key_points, covered, strict=True)]
+        else:
+            heading, points = "**Key points**", [f"- {safe_inline(p)}" for p in q.key_points]
+        parts += [heading, "\n".join(points)]
+    parts += ["**Why**", safe_block(q.explanation), "**Read more**", references_markdown(library, q)]
+    return "\n\n".join(parts)
+
+
+def correct_answer_line(q: Question) -> str:
+    text = f"Answer: {q.answer_text()}"
+    if q.type == "short" and q.accept:
+        text += f"  (also accepted: {', '.join(q.accept)})"
+    if q.type == "numeric":
+        text += f"  (within ±{q.tolerance:.0%})"
+    return text
+
+
+class FeedbackPanel(Vertical):
+    """The teaching part scrolls (arrows, page keys) so long explanations fit 80x24; the rating stays in view."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"feedback--chosen", "feedback--other"}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="feedback-body"):
+            yield Static(id="verdict", markup=False)
+            yield Static(id="your-answer", markup=False)
+            yield Static(id="correct-answer", markup=False)
+            yield Markdown(id="explanation")
+        yield Static(id="rating")
+
+    def focus_body(self) -> None:
+        self.query_one("#feedback-body", VerticalScroll).focus()
+
+    def show(self, library: Library, q: Question, result: Grade, text: str) -> None:
+        verdict = self.query_one("#verdict", Static)
+        verdict.set_classes(f"-{result.verdict}")
+        if q.type == "open":
+            headline = "Compare your answer with the model answer, then rate yourself."
+            if not text:
+                headline = "Answer revealed. Rate how well you knew it."
+        else:
+            headline = VERDICTS.get(result.verdict, result.verdict)
+        note = f" {result.note}" if result.note and (text or q.type != "open") else ""
+        verdict.update(f"{VERDICT_MARKS.get(result.verdict, '')} {headline}{note}")
+        your = self.query_one("#your-answer", Static)
+        your.update(f"Your answer: {' '.join(text.split())}" if text else "")
+        your.display = bool(text) and q.type != "open"
+        correct = self.query_one("#correct-answer", Static)
+        correct.update(correct_answer_line(q))
+        correct.display = q.type != "open"
+        self.query_one("#explanation", Markdown).update(answer_markdown(library, q, result.covered, bool(text)))
+        self.query_one("#feedback-body", VerticalScroll).scroll_home(animate=False)
+
+    def show_rating(self, chosen: int, proposed: int) -> None:
+        line = Text("Rating: ")
+        for value, name in RATINGS.items():
+            style = "feedback--chosen" if value == chosen else "feedback--other"
+            line.append(f" {value} {name} ", style=self.get_component_rich_style(style))
+            line.append(" ")
+        line.append(f"(proposed {RATINGS[proposed]}) · Enter: next")
+        self.query_one("#rating", Static).update(line)

@@ -1,0 +1,101 @@
+"""Fixtures for the Textual app: the small test bank, a fresh store, a frozen clock, no blinking cursors."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from quizzer.banks import check
+from quizzer.model import Library
+from quizzer.paths import shipped_catalog
+from quizzer.scheduler import Scheduler, Settings
+from quizzer.store import Store
+from quizzer.tui.app import QuizzerApp, make_app
+
+TEST_BANKS = Path(__file__).parent.parent / "data" / "banks"
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+SEED = 7
+
+
+class Clock:
+    """A wall clock that moves only when a test says so."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class Ticker:
+    """A monotonic clock for answer durations and the mock interview's timers."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def steady_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Screenshots must not depend on a cursor blink or on the user's Textual environment."""
+    for widget_class in (Input, TextArea):
+        original = widget_class.__init__
+
+        def init(self: Any, *args: Any, _original: Callable[..., None] = original, **kwargs: Any) -> None:
+            _original(self, *args, **kwargs)
+            self.cursor_blink = False
+
+        monkeypatch.setattr(widget_class, "__init__", init)
+    for name in ("TEXTUAL_THEME", "TEXTUAL_ANIMATIONS", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    lib = check([TEST_BANKS], shipped_catalog()).library
+    assert lib is not None and len(lib) == 6
+    return lib
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "q.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def ticker() -> Ticker:
+    return Ticker()
+
+
+def steady_scheduler(settings: Settings) -> Scheduler:
+    return Scheduler(settings, enable_fuzzing=False)
+
+
+@pytest.fixture
+def new_app(library: Library, store: Store, clock: Clock, ticker: Ticker) -> Callable[..., QuizzerApp]:
+    """Build the app as launch.py does, but with a fixed clock, seed and no interval fuzzing."""
+
+    def build(**options: Any) -> QuizzerApp:
+        return make_app(library, store, steady_scheduler(Settings.from_mapping(store.settings())), clock,
+                        tz=UTC, rng=random.Random(SEED), monotonic=ticker, make_scheduler=steady_scheduler,
+                        **options)
+
+    return build

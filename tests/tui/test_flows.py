@@ -1,0 +1,266 @@
+"""Whole flows through the app, driven headless with keys, checked against what the database holds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Select
+
+from quizzer.cli import Context
+from quizzer.store import Store
+from quizzer.tui.app import QuizzerApp
+from quizzer.tui.screens.browse import BrowseScreen, QuestionScreen
+from quizzer.tui.screens.home import HomeScreen
+from quizzer.tui.screens.mock import MockSetupScreen
+from quizzer.tui.screens.session import FEEDBACK, SessionScreen
+from quizzer.tui.screens.settings import SettingsScreen
+from quizzer.tui.screens.stats import StatsScreen
+from quizzer.tui.screens.summary import SummaryScreen
+
+from .conftest import TEST_BANKS, Clock, Ticker
+from .driver import answer, go_on, headless, ratings_by_gid, session_screen, wait_for, wait_for_question
+
+AppFactory = Callable[..., QuizzerApp]
+SIZE = (100, 32)
+
+
+def sessions(store: Store) -> list[dict[str, Any]]:
+    return [dict(r) for r in store.conn.execute("SELECT kind, filters, ended_at FROM sessions")]
+
+
+@headless
+async def test_daily_review_answers_every_type_and_records_each(new_app: AppFactory, store: Store,
+                                                                  clock: Clock) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        await pilot.press("r")
+        # (type answered, right?, rating pressed before going on): right and wrong across the run.
+        plan = [("truefalse", True, None), ("open", True, 4), ("short", False, None), ("mcq", True, None),
+                ("numeric", True, None), ("multi", False, None),
+                # the two missed ones come back as learning steps the same day
+                ("short", True, None), ("multi", True, None)]
+        for qtype, right, rating in plan:
+            clock.advance(seconds=5)  # distinct review times keep the log's order
+            q = await answer(pilot, right)
+            assert q.type == qtype
+            screen = session_screen(app)
+            assert screen.pending is not None and screen.pending.result.correct is (right or qtype == "open")
+            await go_on(pilot, rating)
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        summary = app.screen.summary  # type: ignore[attr-defined]
+        assert (summary.answered, summary.correct) == (8, 6)
+        assert summary.per_category == {"base": (4, 3), "inference": (4, 3)}
+        assert [t for t, _, _ in summary.weakest_tags] == ["batching", "kv-cache"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+    assert ratings_by_gid(store) == {
+        "base/bf16-exponent": [4], "inference/kv-cache-purpose": [4], "base/paged-attention-name": [1, 4],
+        "inference/decode-bound": [4], "base/fp16-weights-7b": [4], "inference/batching-kinds": [2, 4]}
+    [row] = sessions(store)
+    assert row["kind"] == "review" and row["ended_at"] is not None
+
+
+@headless
+async def test_mock_interview_times_out_and_reports(new_app: AppFactory, store: Store, ticker: Ticker) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MockSetupScreen), "the mock set-up")
+        app.screen.query_one("#mock-count", Input).value = "3"
+        await pilot.press("ctrl+s")
+        screen = await wait_for_question(pilot)
+        assert screen.time_limits["open"] == 180 and screen.time_limits["mcq"] == 60
+        first = screen.question
+        assert first is not None
+        # The clock runs out before any answer: what is there (nothing) is submitted and graded.
+        ticker.now += screen.time_limits[first.type] + 1
+        await wait_for(pilot, lambda: screen.phase == FEEDBACK, "the timeout to submit")
+        await go_on(pilot)
+        await answer(pilot, right=True)
+        await go_on(pilot, 4)
+        await answer(pilot, right=True)
+        await go_on(pilot, 4)
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the report")
+        report = app.screen.summary  # type: ignore[attr-defined]
+        assert report.kind == "mock" and report.answered == 3
+        if first.type != "open":  # an open question is self-rated, so its timeout may still count as right
+            assert report.to_revisit == [first.gid]
+    found = ratings_by_gid(store)
+    assert sum(len(v) for v in found.values()) == 3  # a mock interview asks each question once
+    assert found[first.gid] == [1 if first.type != "open" else 3]
+    [row] = sessions(store)
+    assert row["kind"] == "mock" and json.loads(row["filters"])["count"] == 3
+
+
+@headless
+async def test_browse_search_open_and_quiz_now(new_app: AppFactory, store: Store) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), "browse")
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen)
+        await pilot.press(*"pagedattn")
+        await wait_for(pilot, lambda: [q.gid for q in browse.results][:1] == ["base/paged-attention-name"],
+                       "the search to find the question")
+        browse.query_one("#filter-type", Select).value = "mcq"
+        await wait_for(pilot, lambda: all(q.type == "mcq" for q in browse.results), "the type filter")
+        assert "base/paged-attention-name" not in [q.gid for q in browse.results]
+        browse.query_one("#filter-type", Select).clear()
+        await wait_for(pilot, lambda: bool(browse.results) and browse.results[0].type == "short", "no filter")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen), "the question")
+        await pilot.press("n")
+        q = await answer(pilot, right=True)
+        assert q.gid == "base/paged-attention-name"
+        await go_on(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen), "back to the question")
+    assert ratings_by_gid(store) == {"base/paged-attention-name": [4]}
+    [row] = sessions(store)
+    assert row["kind"] == "quiz" and json.loads(row["filters"]) == {"ids": ["base/paged-attention-name"]}
+
+
+@headless
+async def test_settings_are_saved_and_applied(new_app: AppFactory, store: Store) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == "textual-dark"
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "settings")
+        screen = app.screen
+        screen.query_one("#desired_retention", Input).value = "0.85"
+        screen.query_one("#new_per_day", Input).value = "5"
+        screen.query_one("#reviews_per_day", Input).value = "50"
+        screen.query_one("#theme", Select).value = "light"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.theme == "textual-light", "the theme to apply")
+        screen.query_one("#new_per_day", Input).value = "-3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "between 0 and 10000" in str(screen.query_one("#settings-error").render())
+    assert store.settings() == {"desired_retention": 0.85, "new_per_day": 5, "reviews_per_day": 50, "theme": "light"}
+    assert app.scheduler.settings.new_per_day == 5 and app.scheduler.settings.desired_retention == 0.85
+
+
+@headless
+async def test_new_limit_from_settings_shapes_the_review(new_app: AppFactory, store: Store) -> None:
+    store.set_setting("new_per_day", 2)
+    app = new_app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_question(pilot)
+        assert screen.session.total == 2
+
+
+@headless
+async def test_quitting_mid_session_keeps_every_answer(new_app: AppFactory, store: Store, clock: Clock) -> None:
+    app = new_app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await answer(pilot, right=True)
+        await go_on(pilot)
+        clock.advance(seconds=5)
+        await answer(pilot, right=True)  # the open question: feedback on show, not yet recorded
+        assert ratings_by_gid(store) == {"base/bf16-exponent": [4]}
+        await pilot.press("ctrl+q")
+    # The answer on show is recorded with its proposed rating (Good for a well-covered open answer).
+    assert ratings_by_gid(store) == {"base/bf16-exponent": [4], "inference/kv-cache-purpose": [3]}
+    assert sessions(store)[0]["ended_at"] is not None
+
+
+@headless
+async def test_ending_a_session_early_shows_its_summary(new_app: AppFactory, store: Store) -> None:
+    app = new_app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await answer(pilot, right=False)
+        await go_on(pilot)
+        await wait_for_question(pilot)
+        await pilot.press("ctrl+s")  # skip the open question
+        screen = await wait_for_question(pilot)
+        assert screen.question is not None and screen.question.type == "short"
+        await pilot.press("ctrl+f", "ctrl+t")  # flag, then suspend, the short question
+        await wait_for_question(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        summary = app.screen.summary  # type: ignore[attr-defined]
+        assert (summary.answered, summary.correct, summary.to_revisit) == (1, 0, ["base/bf16-exponent"])
+    card = store.card("base/paged-attention-name")
+    assert card is not None and card.flagged and card.suspended
+    assert ratings_by_gid(store) == {"base/bf16-exponent": [1]}
+
+
+@headless
+async def test_quiz_start_with_cli_filters(new_app: AppFactory) -> None:
+    app = new_app(start="quiz", filters={"categories": ["inference"], "count": 2, "levels": [], "types": [],
+                                         "tags": [], "new_only": False, "due_only": False})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_question(pilot)
+        assert screen.session.kind == "quiz" and screen.session.total == 2
+        assert screen.question is not None and screen.question.category == "inference"
+
+
+@headless
+async def test_command_palette_reaches_every_screen(new_app: AppFactory) -> None:
+    app = new_app()
+    # What a user types (the start of each command's title) and where the top hit leads.
+    targets = {"statis": StatsScreen, "browse": BrowseScreen, "settin": SettingsScreen, "mock": MockSetupScreen,
+               "today": SessionScreen, "quiz: base": SessionScreen, "home": HomeScreen}
+    async with app.run_test(size=SIZE) as pilot:
+        for title, screen_class in targets.items():
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: app.screen.id == "--command-palette", "the palette")
+            await pilot.press(*title)
+            await pilot.pause()
+            await pilot.press("enter")
+
+            def arrived(expected: type = screen_class) -> bool:
+                return type(app.screen) is expected
+
+            await wait_for(pilot, arrived, f"{title} to open")
+
+
+@headless
+async def test_nothing_due_says_so_on_home(new_app: AppFactory, store: Store) -> None:
+    store.set_setting("new_per_day", 0)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("All done for today" in str(n.title) for n in app._notifications)
+
+
+def test_run_app_reports_a_damaged_database_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from quizzer.tui.launch import run_app
+
+    damaged = tmp_path / "q.db"
+    damaged.write_bytes(b"this is not a database" * 10)
+    with pytest.raises(SystemExit) as exit_info:
+        run_app(Context((str(TEST_BANKS),), str(damaged)))
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a SQLite database" in err[0]
+
+
+def test_run_app_wires_the_store_and_closes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizzer.tui.launch import run_app
+
+    db = tmp_path / "q.db"
+    Store.open(db).set_setting("new_per_day", 3)
+    seen: dict[str, Any] = {}
+
+    def fake_run(self: QuizzerApp) -> None:
+        seen.update(start=self.start, filters=self.filters, new=self.scheduler.settings.new_per_day,
+                    now=self.clock(), store=self.store)
+
+    monkeypatch.setattr(QuizzerApp, "run", fake_run)
+    run_app(Context((str(TEST_BANKS),), str(db)), start="quiz", filters={"count": 4})
+    assert (seen["start"], seen["filters"], seen["new"]) == ("quiz", {"count": 4}, 3)
+    assert seen["now"].tzinfo is not None
+    with pytest.raises(Exception, match="closed"):
+        seen["store"].conn.execute("SELECT 1")
