@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizzer.bankcache import BankCache, catalog_key
 from quizzer.model import (
@@ -25,7 +25,10 @@ from quizzer.model import (
     Library,
     Question,
 )
-from quizzer.yamlread import KeyPath, Locator, Problem, decode, parse
+from quizzer.problems import KeyPath, Problem
+
+if TYPE_CHECKING:
+    from quizzer.yamlread import Locator
 
 CATALOG_NAME = "articles.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -120,6 +123,8 @@ def _kind(value: Any) -> str:
 
 
 def _read(path: Path) -> tuple[Any, Locator | None, list[Problem]]:
+    from quizzer.yamlread import Locator, decode, parse  # not needed when the bank cache answers
+
     file = str(path)
     try:
         raw = path.read_bytes()

@@ -8,7 +8,6 @@ offending key or value, so reporting positions costs nothing on valid banks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -19,23 +18,7 @@ try:  # libyaml is fast; the pure-Python loader is only a fallback where it is m
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-PathElem = str | int
-KeyPath = tuple[PathElem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem in an input file, printed like a compiler diagnostic."""
-
-    file: str
-    line: int | None
-    col: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}:{self.col or 1}: {self.message}"
+from quizzer.problems import KeyPath, PathElem, Problem
 
 
 class _StrictLoader(_BaseLoader):

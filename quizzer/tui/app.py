@@ -11,23 +11,20 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import tzinfo
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from quizzer.model import QUESTION_TYPES, Library, Question
 from quizzer.scheduler import Scheduler, Settings
-from quizzer.session import Clock, Session
 from quizzer.store import Store
 from quizzer.study_queue import quiz_selection, todays_queue
 from quizzer.tui.commands import QuizzerCommands
-from quizzer.tui.screens.browse import BrowseScreen
 from quizzer.tui.screens.home import HomeScreen
-from quizzer.tui.screens.mock import MockSetupScreen
-from quizzer.tui.screens.session import SessionScreen
-from quizzer.tui.screens.settings import SettingsScreen
-from quizzer.tui.screens.stats import StatsScreen
+
+if TYPE_CHECKING:  # the session loop (and grading) load when the first session starts
+    from quizzer.session import Clock, Session
 
 TEXTUAL_THEMES = {"dark": "textual-dark", "light": "textual-light"}
 QUIZ_FILTERS = ("categories", "count", "levels", "types", "tags", "new_only", "due_only")
@@ -71,7 +68,9 @@ class QuizzerApp(App[None]):
     # ---- settings ------------------------------------------------------------------------------
 
     def apply_theme(self) -> None:
-        self.theme = TEXTUAL_THEMES.get(self.scheduler.settings.theme, "textual-dark")
+        theme = TEXTUAL_THEMES.get(self.scheduler.settings.theme, "textual-dark")
+        if self.theme != theme:  # setting it, even to the same value, restyles every widget
+            self.theme = theme
 
     def save_settings(self, values: Mapping[str, Any]) -> None:
         for key, value in values.items():
@@ -84,23 +83,35 @@ class QuizzerApp(App[None]):
 
     # ---- navigation ----------------------------------------------------------------------------
 
+    # Screens other than home are imported when first opened: start-up pays only for home.
+
     def open_home(self) -> None:
         """Back to the home screen; a session left on the way records what is on show and ends."""
+        from quizzer.tui.screens.session import SessionScreen
+
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             if isinstance(self.screen, SessionScreen):
                 self.screen.close()
             self.pop_screen()
 
     def open_browse(self) -> None:
+        from quizzer.tui.screens.browse import BrowseScreen
+
         self.push_screen(BrowseScreen())
 
     def open_stats(self) -> None:
+        from quizzer.tui.screens.stats import StatsScreen
+
         self.push_screen(StatsScreen())
 
     def open_settings(self) -> None:
+        from quizzer.tui.screens.settings import SettingsScreen
+
         self.push_screen(SettingsScreen())
 
     def open_mock_setup(self) -> None:
+        from quizzer.tui.screens.mock import MockSetupScreen
+
         self.open_home()
         self.push_screen(MockSetupScreen())
 
@@ -108,11 +119,15 @@ class QuizzerApp(App[None]):
 
     def new_session(self, kind: str, questions: Sequence[Question], filters: Mapping[str, Any] | None = None,
                     requeue: bool = True) -> Session:
+        from quizzer.session import Session
+
         return Session(self.library, self.store, self.scheduler, self.clock, kind=kind, questions=questions,
                        filters=dict(filters or {}), tz=self.tz, rng=self.rng, requeue=requeue)
 
     def run_session(self, session: Session, time_limits: Mapping[str, float] | None = None,
                     title: str | None = None) -> None:
+        from quizzer.tui.screens.session import SessionScreen
+
         self.push_screen(SessionScreen(session, self.monotonic, time_limits, title))
 
     def start_review(self) -> None:
@@ -159,6 +174,8 @@ class QuizzerApp(App[None]):
         super()._handle_exception(error)
 
     async def action_quit(self) -> None:
+        from quizzer.tui.screens.session import SessionScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 screen.close()  # record the answer on show; every earlier one is already committed

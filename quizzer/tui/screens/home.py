@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quizzer.cli import one_line
 from quizzer.model import CATEGORIES
@@ -16,6 +16,7 @@ from quizzer.stats import compute
 from quizzer.study_queue import due_counts
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
+from quizzer.tui.widgets.footer import Footer
 
 CATEGORY_QUIZ_SIZE = 10
 
@@ -83,7 +84,8 @@ class HomeScreen(Screen[None]):
                           str(stats["questions"]), str(stats["seen"]),
                           str(stats["due_now"]), table.bar(stats["mastery"]), key=category)
         table.move_cursor(row=row)
-        table.focus()
+        if self.focused is not table:
+            table.focus()
 
     def highlighted_category(self) -> str:
         table = self.query_one("#categories", BarTable)
