@@ -1,0 +1,210 @@
+"""The schema of bank format v1: which keys each question may have and what their values must be.
+
+Checks run on plain data from the fast parser and collect (path, message) pairs; `banks` turns
+them into FILE:LINE:COL problems only when there are any.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizzer.model import DEFAULT_TOLERANCE, QUESTION_TYPES, Article, Question
+from quizzer.problems import KeyPath
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# C0 controls except tab and newline, DEL and C1: they can move the cursor or rewrite a terminal.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+URL = re.compile(r"^https://[^\s<>\"]+$")
+
+TOP_KEYS = ("category", "title", "description", "questions")
+TOP_REQUIRED = ("category", "title", "questions")
+COMMON_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs", "tags")
+REQUIRED_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs")
+TYPE_KEYS: dict[str, tuple[str, ...]] = {
+    "open": ("key_points",),
+    "mcq": ("choices",),
+    "multi": ("choices",),
+    "truefalse": (),
+    "short": ("accept",),
+    "numeric": ("tolerance", "unit"),
+}
+ALL_QUESTION_KEYS = COMMON_KEYS + tuple(sorted({k for ks in TYPE_KEYS.values() for k in ks}))
+ARTICLE_KEYS = ("id", "title", "url", "category")
+
+
+@dataclass
+class Checker:
+    """Collects (path, message) problems for one file; positions are resolved at the end."""
+
+    found: list[tuple[KeyPath, str, bool]] = field(default_factory=list)
+    may_hold_controls: bool = True
+
+    def add(self, path: KeyPath, message: str, key: bool = False) -> None:
+        self.found.append((path, message, key))
+
+    def text(self, path: KeyPath, value: Any, what: str, required: bool = True) -> str | None:
+        if not isinstance(value, str):
+            self.add(path, f"{what} must be a string, not {kind_of(value)}")
+            return None
+        if required and not value.strip():
+            self.add(path, f"{what} must not be empty")
+            return None
+        if self.may_hold_controls and (bad := CONTROL.search(value)):
+            self.add(path, f"{what} contains a control character (\\x{ord(bad.group()):02x})")
+            return None
+        return value
+
+    def strings(self, path: KeyPath, value: Any, what: str, min_len: int = 0) -> tuple[str, ...] | None:
+        if not isinstance(value, list):
+            self.add(path, f"{what} must be a list of strings, not {kind_of(value)}")
+            return None
+        if len(value) < min_len:
+            self.add(path, f"{what} needs at least {min_len} item(s)")
+            return None
+        if not self.may_hold_controls and all(type(v) is str and v.strip() for v in value):
+            return tuple(value)  # the common case, without a call per item
+        out = [self.text((*path, i), v, f"{what} item") for i, v in enumerate(value)]
+        if any(v is None for v in out):
+            return None
+        return tuple(v for v in out if v is not None)
+
+    def mapping_keys(self, path: KeyPath, data: dict[Any, Any], allowed: Sequence[str],
+                     required: Sequence[str], where: str) -> bool:
+        ok = True
+        for key in data:
+            if not isinstance(key, str):
+                self.add((*path, str(key)), f"key {key!r} in {where} is not a string", key=True)
+                ok = False
+            elif key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                tip = f" (did you mean '{hint[0]}'?)" if hint else ""
+                self.add((*path, key), f"unknown key '{key}' in {where}{tip}", key=True)
+                ok = False
+        for key in required:
+            if key not in data:
+                self.add(path, f"{where} is missing required key '{key}'")
+                ok = False
+        return ok
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def question_from(c: Checker, p: KeyPath, item: Any, category: str,
+              articles: dict[str, Article]) -> Question | None:
+    if not isinstance(item, dict):
+        c.add(p, f"a question must be a mapping, not {kind_of(item)}")
+        return None
+    before = len(c.found)
+    c.mapping_keys(p, item, ALL_QUESTION_KEYS, REQUIRED_KEYS, "a question")
+    qid = c.text((*p, "id"), item["id"], "id") if "id" in item else None
+    if qid is not None and not SLUG.match(qid):
+        c.add((*p, "id"), f"id '{qid}' is not a slug (lowercase letters and digits joined by '-')")
+    qtype = c.text((*p, "type"), item["type"], "type") if "type" in item else None
+    if qtype is not None and qtype not in QUESTION_TYPES:
+        c.add((*p, "type"), f"unknown type '{qtype}' (one of: {', '.join(QUESTION_TYPES)})")
+        qtype = None
+    level = item.get("level")
+    if "level" in item and (not isinstance(level, int) or isinstance(level, bool) or level not in (1, 2, 3)):
+        c.add((*p, "level"), f"level must be 1, 2 or 3, not {level!r}")
+    prompt = c.text((*p, "prompt"), item["prompt"], "prompt") if "prompt" in item else None
+    explanation = c.text((*p, "explanation"), item["explanation"], "explanation") if "explanation" in item else None
+    refs = _refs(c, (*p, "refs"), item["refs"], articles) if "refs" in item else None
+    tags: tuple[str, ...] | None = ()
+    if "tags" in item:
+        tags = c.strings((*p, "tags"), item["tags"], "tags")
+        for j, tag in enumerate(tags or ()):
+            if not SLUG.match(tag):
+                c.add((*p, "tags", j), f"tag '{tag}' is not a slug")
+    extra: dict[str, Any] = {}
+    if isinstance(qtype, str):
+        for key in item:
+            if key in ALL_QUESTION_KEYS and key not in COMMON_KEYS and key not in TYPE_KEYS[qtype]:
+                c.add((*p, key), f"key '{key}' does not belong to a '{qtype}' question", key=True)
+        if "answer" in item:
+            extra = _typed_fields(c, p, qtype, item)
+    if len(c.found) > before or qid is None or not isinstance(qtype, str) or not isinstance(level, int):
+        return None
+    return Question(category=category, id=qid, type=qtype, level=level, prompt=str(prompt),
+                    explanation=str(explanation), refs=refs or (), tags=tags or (), **extra)
+
+
+def _refs(c: Checker, p: KeyPath, value: Any, articles: dict[str, Article]) -> tuple[str, ...] | None:
+    refs = c.strings(p, value, "refs")
+    if refs is not None and not refs:
+        c.add(p, "refs must name at least one article id or https:// URL")
+    for j, ref in enumerate(refs or ()):
+        if ref.startswith(("http://", "https://")):
+            if not URL.match(ref):
+                c.add((*p, j), f"ref '{ref}' is not a valid https:// URL")
+        elif ref not in articles:
+            hint = difflib.get_close_matches(ref, list(articles), n=1)
+            tip = f" (did you mean '{hint[0]}'?)" if hint else ""
+            c.add((*p, j), f"unknown article id '{ref}'{tip}")
+    return refs
+
+
+def _typed_fields(c: Checker, p: KeyPath, qtype: str, item: dict[Any, Any]) -> dict[str, Any]:
+    """Check `answer` and the type's own keys; return the Question fields they become."""
+    answer, ap = item["answer"], (*p, "answer")
+    out: dict[str, Any] = {}
+    if qtype == "open":
+        out["answer"] = c.text(ap, answer, "answer")
+        if "key_points" in item:
+            out["key_points"] = c.strings((*p, "key_points"), item["key_points"], "key_points", 1) or ()
+    elif qtype in ("mcq", "multi"):
+        if "choices" not in item:
+            c.add(p, f"an '{qtype}' question needs 'choices'")
+            return out
+        choices = c.strings((*p, "choices"), item["choices"], "choices")
+        if choices is not None:
+            if not 2 <= len(choices) <= 8:
+                c.add((*p, "choices"), f"choices must hold 2 to 8 items, not {len(choices)}")
+            elif len(set(choices)) != len(choices):
+                dup = next(x for x in choices if choices.count(x) > 1)
+                c.add((*p, "choices", choices.index(dup, choices.index(dup) + 1)), f"duplicate choice '{dup}'")
+            out["choices"] = choices
+        if qtype == "mcq":
+            text = c.text(ap, answer, "answer")
+            if text is not None and choices is not None and text not in choices:
+                c.add(ap, f"answer '{text}' is not one of the choices")
+            out["answer"] = text
+        else:
+            picked = c.strings(ap, answer, "answer", 1)
+            for j, a in enumerate(picked or ()):
+                if choices is not None and a not in choices:
+                    c.add((*ap, j), f"answer '{a}' is not one of the choices")
+            if picked is not None and len(set(picked)) != len(picked):
+                c.add(ap, "answer lists the same choice twice")
+            out["answer"] = picked
+    elif qtype == "truefalse":
+        if not isinstance(answer, bool):
+            c.add(ap, f"a truefalse answer must be true or false, not {answer!r}")
+        out["answer"] = answer
+    elif qtype == "short":
+        out["answer"] = c.text(ap, answer, "answer")
+        if "accept" in item:
+            out["accept"] = c.strings((*p, "accept"), item["accept"], "accept") or ()
+    elif qtype == "numeric":
+        if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
+            c.add(ap, f"a numeric answer must be a number, not {answer!r}"
+                  + (" (write 1e9 as 1.0e+09: YAML reads 1e9 as text)" if isinstance(answer, str) else ""))
+        else:
+            out["answer"] = float(answer)
+        tol = item.get("tolerance", DEFAULT_TOLERANCE)
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol <= 1:
+            c.add((*p, "tolerance"), f"tolerance must be a number in (0, 1], not {tol!r}")
+        else:
+            out["tolerance"] = float(tol)
+        if "unit" in item:
+            out["unit"] = c.text((*p, "unit"), item["unit"], "unit")
+    return out
