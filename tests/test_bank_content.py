@@ -70,3 +70,39 @@ def test_every_question_cites_something(library: Library) -> None:
 def test_ids_are_unique_globally(library: Library) -> None:
     gids = [q.gid for q in library]
     assert len(gids) == len(set(gids))
+
+
+def test_every_answer_key_grades_as_correct(library: Library) -> None:
+    """The key of every auto-graded question, typed as a user would, must be accepted."""
+    from quizzer.grading import grade
+
+    failures = []
+    for q in library:
+        if q.type == "open":
+            continue
+        responses: list[object]
+        if q.type == "multi":
+            responses = [list(q.correct_choices)]
+        elif q.type == "truefalse":
+            responses = [q.answer, "true" if q.answer else "false"]
+        elif q.type == "short":
+            responses = [q.answer, *q.accept]
+        elif q.type == "numeric":
+            responses = [q.answer_text(), f"{q.answer:g}"]
+        else:
+            responses = [q.answer]
+        for response in responses:
+            result = grade(q, response)  # type: ignore[arg-type]
+            if not result.correct:
+                failures.append((q.gid, response, result.note))
+    assert failures == []
+
+
+def test_wrong_choices_are_graded_wrong(library: Library) -> None:
+    from quizzer.grading import grade
+
+    for q in library:
+        if q.type == "mcq":
+            for choice in q.choices:
+                if choice != q.answer:
+                    assert not grade(q, choice).correct, (q.gid, choice)

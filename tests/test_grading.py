@@ -396,3 +396,11 @@ def test_grade_never_raises(question: Question, response: str | bool | list[str]
     assert g.rating in (1, 2, 3, 4)
     assert g.correct == (g.rating >= 3 if question.type == "open" and self_rating in (1, 2, 3, 4) else g.correct)
     assert len(g.note) < 200
+
+
+@pytest.mark.parametrize(("typed", "correct"), [("####", True), (" #### ", True), ("###", False), ("", False),
+                                                ("hash", False)])
+def test_short_answer_made_of_symbols(typed: str, correct: bool) -> None:
+    q = Question(category="eval", id="x", type="short", level=1, prompt="p", answer="####", explanation="e",
+                 refs=("r",))
+    assert grade(q, typed).correct is correct
