@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from quizzer import __version__
+from quizzer.render import one_line
 
 if TYPE_CHECKING:
     from quizzer.model import Library, Question
@@ -148,11 +149,6 @@ def _filtered(library: Library, categories: tuple[str, ...], tags: tuple[str, ..
         and (not levels or q.level in levels)
         and (not types or q.type in types)
     ]
-
-
-def one_line(text: str, width: int = 80) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 TYPES = click.Choice(["open", "mcq", "multi", "truefalse", "short", "numeric"])

@@ -57,3 +57,9 @@ def fmt_due(when: datetime, now: datetime) -> str:
     if delta < 86400 * 1.5:
         return f"in {round(delta / 3600)} h"
     return f"in {round(delta / 86400)} days"
+
+
+def one_line(text: str, width: int = 80) -> str:
+    """Text folded onto one line and cut with an ellipsis to fit `width`."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -11,9 +11,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select, Static
 
-from quizzer.cli import one_line
 from quizzer.mdsafe import safe_block, safe_inline
 from quizzer.model import LEVELS, QUESTION_TYPES, Library, Question
+from quizzer.render import one_line
 from quizzer.search import SearchIndex
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.feedback import answer_markdown

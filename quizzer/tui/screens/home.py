@@ -10,8 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from quizzer.cli import one_line
 from quizzer.model import CATEGORIES
+from quizzer.render import one_line
 from quizzer.stats import compute
 from quizzer.study_queue import due_counts
 from quizzer.tui.nav import app_of

@@ -10,8 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from quizzer.cli import one_line
-from quizzer.render import fmt_due
+from quizzer.render import fmt_due, one_line
 from quizzer.session import Session, Summary
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
