@@ -6,10 +6,11 @@ Heavy modules (fsrs, the session loop) are imported inside the commands that nee
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,8 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any]) -> 
         try:
             PlainSession(session, library, sys.stdin.buffer, sys.stdout).run()
         except BrokenPipeError:  # the reader went away: everything answered is already saved
-            sys.stderr.close()
+            # Point stdout at /dev/null so that the interpreter's final flush does not complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except KeyboardInterrupt:
             session.finish()
             click.echo("\ninterrupted: every answer given is saved", err=True)
@@ -178,16 +180,11 @@ def progress_export(obj: Context, file: Path) -> None:
         except OSError as exc:
             fail(f"cannot write {file}: {exc.strerror or exc}")
         n = 0
-        with out if out is not sys.stdout else _nullcontext():
+        with out if out is not sys.stdout else nullcontext():
             for review in store.iter_reviews():
                 out.write(review.to_json() + "\n")
                 n += 1
     click.echo(f"exported {n} reviews", err=True)
-
-
-@contextmanager
-def _nullcontext() -> Iterator[None]:
-    yield
 
 
 @progress.command("import")
