@@ -125,17 +125,19 @@ class Session:
     def skip(self, q: Question) -> None:
         self.skipped.append(q)
 
+    def _ensure_card(self, q: Question) -> None:
+        """A card to hold a flag for a question never answered (it stays new: zero reviews)."""
+        self.store.ensure_card(CardRow(q.gid, q.category, int(State.Learning), 0, None, None, self.clock(), None))
+
     def suspend(self, q: Question) -> None:
         """Stop asking this question (until unsuspended); works for questions never answered."""
-        now = self.clock()
-        self.store.ensure_card(CardRow(q.gid, q.category, int(State.Learning), 0, None, None, now, None))
+        self._ensure_card(q)
         self.store.set_flag(q.gid, "suspended", True)
         self._pending = [p for p in self._pending if p[1].gid != q.gid]
 
     def flag(self, q: Question) -> None:
         """Mark a question as wrong or unclear so that it can be found and fixed later."""
-        now = self.clock()
-        self.store.ensure_card(CardRow(q.gid, q.category, int(State.Learning), 0, None, None, now, None))
+        self._ensure_card(q)
         self.store.set_flag(q.gid, "flagged", True)
 
     def finish(self) -> Summary:

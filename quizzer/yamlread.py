@@ -7,7 +7,6 @@ offending key or value, so reporting positions costs nothing on valid banks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -18,7 +17,7 @@ try:  # libyaml is fast; the pure-Python loader is only a fallback where it is m
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-from quizzer.problems import KeyPath, PathElem, Problem
+from quizzer.problems import KeyPath, Problem
 
 
 class _StrictLoader(_BaseLoader):
@@ -155,11 +154,3 @@ class Locator:
                 if node is not None:
                     break
         return _mark_problem(self.file, node.start_mark if node is not None else None, message)
-
-
-def describe(path: Sequence[PathElem]) -> str:
-    """A short human label for a path, e.g. `questions[3].answer`."""
-    out = ""
-    for elem in path:
-        out += f"[{elem}]" if isinstance(elem, int) else (f".{elem}" if out else str(elem))
-    return out
