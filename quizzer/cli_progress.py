@@ -151,7 +151,7 @@ def stats(obj: Context, as_json: bool) -> None:
 
     library = obj.library()
     with open_store(obj) as store:
-        data = compute(library, store, scheduler_for(store), utc_now())
+        data = compute(library, store, utc_now())
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return

@@ -10,15 +10,14 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
 
-from quizzer.store import CardRow, ReviewRow
+from quizzer.store import REVIEW, CardRow, ReviewRow
 
-ROLLOVER_HOUR = 4  # the study day starts at 04:00 local time, as in Anki
 CARD_ID = 1  # quizzer keys cards by global id; fsrs's own card id is never used
 
 
@@ -49,19 +48,6 @@ class Settings:
                 ok = value in ("dark", "light")
             values[f.name] = value if ok else getattr(default, f.name)
         return cls(**values)
-
-
-def study_day(now: datetime, tz: tzinfo | None = None) -> date:
-    """The study day `now` falls in: local date, rolling over at 04:00."""
-    local = now.astimezone(tz) if tz is not None else now.astimezone()
-    return (local - timedelta(hours=ROLLOVER_HOUR)).date()
-
-
-def day_end(now: datetime, tz: tzinfo | None = None) -> datetime:
-    """When the current study day ends (the next 04:00 local), in UTC."""
-    local = now.astimezone(tz) if tz is not None else now.astimezone()
-    start = (local - timedelta(hours=ROLLOVER_HOUR)).replace(hour=ROLLOVER_HOUR, minute=0, second=0, microsecond=0)
-    return (start + timedelta(days=1)).astimezone(UTC)
 
 
 def _utc(dt: datetime) -> datetime:
@@ -98,7 +84,7 @@ class Scheduler:
             new, _ = self._fsrs.review_card(card, Rating(rating), review_datetime=when)
         finally:
             random.setstate(saved)
-        lapse = old is not None and old.state == State.Review and rating == Rating.Again
+        lapse = old is not None and old.state == REVIEW and rating == Rating.Again
         return CardRow(
             gid=gid, category=category, state=int(new.state), step=new.step, stability=new.stability,
             difficulty=new.difficulty, due=_utc(new.due),

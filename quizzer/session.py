@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from fsrs import State
-
 from quizzer.grading import Grade, grade
 from quizzer.model import Library, Question
-from quizzer.scheduler import Scheduler, day_end, study_day
-from quizzer.store import CardRow, ReviewRow, Store, new_review_id
+from quizzer.scheduler import Scheduler
+from quizzer.store import LEARNING, REVIEW, CardRow, ReviewRow, Store, new_review_id
 from quizzer.study_queue import LEARN_AHEAD
+from quizzer.studyday import day_end, study_day
 
 Clock = Callable[[], datetime]
 MAX_RESPONSE_CHARS = 10_000
@@ -118,7 +117,7 @@ class Session:
             review, lambda old: self.scheduler.next_card(old, q.gid, q.category, final, now, review.id))
         outcome = Outcome(q, result, final, card)
         self.outcomes.append(outcome)
-        if self.requeue and card.state != State.Review and card.due < day_end(now, self.tz):
+        if self.requeue and card.state != REVIEW and card.due < day_end(now, self.tz):
             self._pending.append((card.due, q))
         return outcome
 
@@ -127,7 +126,7 @@ class Session:
 
     def _ensure_card(self, q: Question) -> None:
         """A card to hold a flag for a question never answered (it stays new: zero reviews)."""
-        self.store.ensure_card(CardRow(q.gid, q.category, int(State.Learning), 0, None, None, self.clock(), None))
+        self.store.ensure_card(CardRow(q.gid, q.category, LEARNING, 0, None, None, self.clock(), None))
 
     def suspend(self, q: Question) -> None:
         """Stop asking this question (until unsuspended); works for questions never answered."""

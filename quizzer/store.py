@@ -53,6 +53,10 @@ def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+# Card states as fsrs numbers them (fsrs.State), stored as plain ints.
+LEARNING, REVIEW, RELEARNING = 1, 2, 3
+
+
 @dataclass(slots=True)
 class CardRow:
     gid: str

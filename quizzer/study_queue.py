@@ -6,12 +6,14 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-
-from fsrs import State
+from typing import TYPE_CHECKING
 
 from quizzer.model import CATEGORIES, Library, Question
-from quizzer.scheduler import Scheduler, day_end, study_day
-from quizzer.store import CardRow, Store
+from quizzer.store import REVIEW, CardRow, Store
+from quizzer.studyday import day_end, study_day
+
+if TYPE_CHECKING:  # scoring by recall needs fsrs; the counts here do not
+    from quizzer.scheduler import Scheduler
 
 # Learning steps due within this window are shown now rather than making the user wait (as Anki).
 LEARN_AHEAD = timedelta(minutes=20)
@@ -40,7 +42,7 @@ def interleave(questions: Iterable[Question]) -> list[Question]:
 def is_due(card: CardRow, now: datetime, end_of_day: datetime) -> bool:
     if card.suspended or card.reviews == 0:  # never answered (only flagged or suspended): not due
         return False
-    if card.state == State.Review:
+    if card.state == REVIEW:
         return card.due < end_of_day
     return card.due <= now + LEARN_AHEAD
 
@@ -70,7 +72,7 @@ def due_counts(library: Library, store: Store, scheduler: Scheduler, now: dateti
     end = day_end(now, tz)
     cards = [c for c in store.due_cards(end) if c.gid in library and not c.suspended]
     due_now = sum(1 for c in cards if is_due(c, now, end))
-    learning = sum(1 for c in cards if c.state != State.Review)
+    learning = sum(1 for c in cards if c.state != REVIEW)
     _, new_today = _today_counts(store, now, tz)
     unseen = len(library) - len((store.seen_gids() | store.suspended_gids()) & {q.gid for q in library})
     return DueCounts(due_now, learning, min(unseen, max(0, scheduler.settings.new_per_day - new_today)))

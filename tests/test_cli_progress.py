@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import TEST_BANKS
 
 
@@ -101,10 +103,13 @@ def test_suspend_unsuspend_and_reset(tmp_path: Path) -> None:
     assert stats(db, *b)["totals"]["reviews"] == 0
 
 
-def test_plain_commands_do_not_import_the_ui(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [["stats", "--json"], ["stats"], ["export", "markdown", "--out", "{tmp}/md"]])
+def test_plain_commands_load_neither_the_ui_nor_fsrs(tmp_path: Path, args: list[str]) -> None:
+    argv = ["--banks", str(TEST_BANKS), *(a.replace("{tmp}", str(tmp_path)) for a in args)]
     code = ("import sys; from quizzer.cli import main\n"
-            f"try:\n    main(['--banks', {str(TEST_BANKS)!r}, 'stats', '--json'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('textual',) if m in sys.modules))")
+            f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "print(sorted(m for m in ('textual', 'fsrs') if m in sys.modules))")
     env = {**os.environ, "QUIZZER_DB": str(tmp_path / "q.db")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr

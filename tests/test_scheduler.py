@@ -9,8 +9,9 @@ import pytest
 from fsrs import Card, Rating
 from fsrs import Scheduler as FsrsScheduler
 
-from quizzer.scheduler import Scheduler, Settings, day_end, study_day
+from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import CardRow
+from quizzer.studyday import day_end, study_day
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -52,7 +52,7 @@ class HomeScreen(Screen[None]):
     def refresh_data(self) -> None:
         app = app_of(self)
         now = app.clock()
-        data = compute(app.library, app.store, app.scheduler, now, app.tz)
+        data = compute(app.library, app.store, now, app.tz)
         counts = due_counts(app.library, app.store, app.scheduler, now, app.tz)
         totals, streak = data["totals"], data["streak_days"]
         self.query_one("#overview", Static).update(

@@ -10,8 +10,8 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from quizzer.scheduler import study_day
 from quizzer.stats import compute, forecast, heatmap
+from quizzer.studyday import study_day
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.charts import ForecastChart, Heatmap
@@ -54,7 +54,7 @@ class StatsScreen(Screen[None]):
     def refresh_data(self) -> None:
         app = app_of(self)
         now = app.clock()
-        data = compute(app.library, app.store, app.scheduler, now, app.tz)
+        data = compute(app.library, app.store, now, app.tz)
         reviews_by_day = heatmap(app.store, now, HEATMAP_DAYS, app.tz)
         due_by_day = forecast(app.library, app.store, now, FORECAST_DAYS, app.tz)
         self.query_one(Heatmap).show(reviews_by_day, study_day(now, app.tz), HEATMAP_DAYS)
