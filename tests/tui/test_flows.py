@@ -20,6 +20,8 @@ from quizzer.tui.screens.session import FEEDBACK, SessionScreen
 from quizzer.tui.screens.settings import SettingsScreen
 from quizzer.tui.screens.stats import StatsScreen
 from quizzer.tui.screens.summary import SummaryScreen
+from quizzer.tui.widgets.bars import BarTable
+from quizzer.tui.widgets.keybar import KeyBar
 
 from .conftest import TEST_BANKS, Clock, Ticker
 from .driver import answer, go_on, headless, ratings_by_gid, session_screen, wait_for, wait_for_question
@@ -202,6 +204,46 @@ async def test_quiz_start_with_cli_filters(new_app: AppFactory) -> None:
         screen = await wait_for_question(pilot)
         assert screen.session.kind == "quiz" and screen.session.total == 2
         assert screen.question is not None and screen.question.category == "inference"
+
+
+@headless
+async def test_home_table_picks_a_category_by_keys_or_mouse(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(BarTable)
+        await wait_for(pilot, lambda: table.row_count == 8 and table.has_focus, "the categories")
+        await pilot.press("end", "up")  # applications is last; inference just above it
+        assert table.cursor_row == 6
+        await pilot.press("enter")
+        screen = await wait_for_question(pilot)
+        assert screen.session.kind == "quiz" and screen.question is not None
+        assert screen.question.category == "inference"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        # A click moves the cursor; a click on the highlighted row opens its quiz.
+        await pilot.click(BarTable, offset=(3, 1))  # row 0 (base), under the header line
+        assert table.cursor_row == 0
+        await pilot.click(BarTable, offset=(3, 1))
+        screen = await wait_for_question(pilot)
+        assert screen.question is not None and screen.question.category == "base"
+
+
+@headless
+async def test_key_bar_shows_the_keys_that_act_and_a_click_presses_one(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.screen.query_one(KeyBar)
+        await wait_for(pilot, lambda: bool(bar.placed), "the key bar")
+        shown = [k.display for _, k in bar.placed]
+        assert shown == ["r", "c", "m", "b", "s", "o", "q", "^p"]
+        x = next(x for x, k in bar.placed if k.key == "b")
+        await pilot.click(KeyBar, offset=(x + 2, 0))
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), "browse")
+        browse_bar = app.screen.query_one(KeyBar)
+        await wait_for(pilot, lambda: bool(browse_bar.placed), "browse's key bar")
+        assert "r" not in [k.display for _, k in browse_bar.placed]  # home's keys are gone
 
 
 @headless

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.text import Text
 
 from quizzer.model import Library
 from quizzer.tui.widgets.answer_input import (
@@ -14,15 +15,39 @@ from quizzer.tui.widgets.answer_input import (
     answer_hint,
     answer_widget,
 )
-from quizzer.tui.widgets.bars import bar_cells
+from quizzer.tui.widgets.bars import bar_cells, column_widths
 from quizzer.tui.widgets.charts import heat_level
 from quizzer.tui.widgets.feedback import answer_markdown, correct_answer_line, references_markdown
+from quizzer.tui.widgets.keybar import Key, layout
 
 
 @pytest.mark.parametrize(("fraction", "cells"), [(0, (0, 12)), (0.001, (1, 11)), (0.5, (6, 6)), (1, (12, 0)),
                                                   (1.7, (12, 0)), (-1, (0, 12))])
 def test_bar_cells_show_any_progress(fraction: float, cells: tuple[int, int]) -> None:
     assert bar_cells(fraction, 12) == cells
+
+
+def test_column_widths_fit_the_widest_cell_of_each_column() -> None:
+    rows = [("category", "seen"), ("applications", "3"), ("base", Text("██░ 50%"))]
+    assert column_widths(rows) == [12, 7]
+    assert column_widths([]) == []
+
+
+KEYS = [Key("r", "r", "Review", True), Key("c", "c", "Quiz", True), Key("escape", "esc", "End", False)]
+PALETTE = Key("ctrl+p", "^p", "palette", True)
+
+
+@pytest.mark.parametrize(("width", "starts"), [
+    (80, [(1, "r"), (11, "c"), (19, "escape"), (70, "ctrl+p")]),  # all fit; the palette at the right edge
+    (30, [(1, "r"), (11, "c"), (20, "ctrl+p")]),  # "esc End" would run into the palette: left out
+    (12, [(2, "ctrl+p")]),
+])
+def test_key_bar_layout(width: int, starts: list[tuple[int, str]]) -> None:
+    assert [(x, k.key) for x, k in layout(KEYS, PALETTE, width)] == starts
+
+
+def test_key_bar_without_a_palette_uses_the_whole_line() -> None:
+    assert [x for x, _ in layout(KEYS, None, 27)] == [1, 11, 19]
 
 
 def test_heat_levels_scale_with_the_busiest_day() -> None:

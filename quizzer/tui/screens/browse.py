@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, Select, Static
+from textual.widgets import DataTable, Header, Input, Markdown, Select, Static
 
 from quizzer.mdsafe import safe_block, safe_inline
 from quizzer.model import LEVELS, QUESTION_TYPES, Library, Question
@@ -17,6 +17,7 @@ from quizzer.render import one_line
 from quizzer.search import SearchIndex
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.feedback import answer_markdown
+from quizzer.tui.widgets.keybar import KeyBar
 
 RESULT_LIMIT = 500
 
@@ -44,7 +45,7 @@ class BrowseScreen(Screen[None]):
             yield Select([(t, t) for t in QUESTION_TYPES], prompt="All types", id="filter-type", compact=True)
         yield DataTable(id="results", cursor_type="row")
         yield Static(id="result-count", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         library = app_of(self).library
@@ -142,7 +143,7 @@ class QuestionScreen(Screen[None]):
         with VerticalScroll(classes="page", id="question-view"):
             yield Static(id="question-meta", markup=False)
             yield Markdown(id="question-md")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         q = self.question

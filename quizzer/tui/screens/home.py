@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
 from quizzer.model import CATEGORIES
 from quizzer.render import one_line
@@ -16,7 +16,7 @@ from quizzer.stats import compute
 from quizzer.study_queue import due_counts
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
-from quizzer.tui.widgets.footer import Footer
+from quizzer.tui.widgets.keybar import KeyBar
 
 CATEGORY_QUIZ_SIZE = 10
 
@@ -38,7 +38,7 @@ class HomeScreen(Screen[None]):
             yield Static(id="overview", markup=False)
             yield Static(id="hint", markup=False)
             yield BarTable(id="categories")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#categories", BarTable).add_columns(
@@ -91,7 +91,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#categories", BarTable)
         return CATEGORIES[table.cursor_row] if 0 <= table.cursor_row < len(CATEGORIES) else CATEGORIES[0]
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_bar_table_row_selected(self, event: BarTable.RowSelected) -> None:
         event.stop()
         self.action_category_quiz()
 

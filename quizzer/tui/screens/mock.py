@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import Button, Header, Input, Label, SelectionList, Static
 
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.form import field
+from quizzer.tui.widgets.keybar import KeyBar
 
 MOCK_DEFAULT_COUNT = 10
 MOCK_OPEN_MINUTES = 3.0
@@ -41,7 +42,7 @@ class MockSetupScreen(Screen[None]):
                                                             id="mock-other"))
             yield Static(id="mock-error", classes="error", markup=False)
             yield Button("Start (ctrl+s)", id="mock-start", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         categories = self.query_one("#mock-categories", SelectionList)

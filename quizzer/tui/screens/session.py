@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, ProgressBar, Static
+from textual.widgets import Markdown, ProgressBar, Static
 
 from quizzer.grading import Grade
 from quizzer.mdsafe import safe_block
@@ -24,6 +24,7 @@ from quizzer.render import fmt_due
 from quizzer.session import Session
 from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answer_so_far, answer_widget
 from quizzer.tui.widgets.feedback import FeedbackPanel
+from quizzer.tui.widgets.keybar import KeyBar
 
 SESSION_TITLES = {"review": "Today's review", "quiz": "Quiz", "mock": "Mock interview"}
 LOADING, ANSWERING, FEEDBACK, DONE = "loading", "answering", "feedback", "done"
@@ -82,7 +83,7 @@ class SessionScreen(Screen[None]):
                 yield Container(id="answer-slot")
             yield FeedbackPanel(id="feedback")
         yield Static(id="status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self.query_one("#timer", Static).display = bool(self.time_limits)

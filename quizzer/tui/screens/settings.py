@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Header, Input, Select, Static
 
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.form import field
+from quizzer.tui.widgets.keybar import KeyBar
 
 THEMES = ("dark", "light")
 
@@ -38,7 +39,7 @@ class SettingsScreen(Screen[None]):
             yield Static("Higher retention means more reviews; the limits cap each study day.", classes="help")
             yield Static(id="settings-error", classes="error", markup=False)
             yield Button("Save (ctrl+s)", id="settings-save", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#desired_retention", Input).focus()

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from quizzer.stats import compute, forecast, heatmap
 from quizzer.studyday import study_day
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.charts import ForecastChart, Heatmap
+from quizzer.tui.widgets.keybar import KeyBar
 
 HEATMAP_DAYS = 182  # about six months
 FORECAST_DAYS = 30
@@ -40,7 +41,7 @@ class StatsScreen(Screen[None]):
                     yield Static(id="forecast-summary", markup=False)
             yield Static("Retention (last 30 days) and mastery per category", classes="section-title")
             yield BarTable(id="per-category", show_cursor=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#per-category", BarTable).add_columns(

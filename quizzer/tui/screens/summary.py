@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from quizzer.render import fmt_due, one_line
 from quizzer.session import Session, Summary
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
+from quizzer.tui.widgets.keybar import KeyBar
 
 
 def fmt_seconds(seconds: float) -> str:
@@ -40,7 +41,7 @@ class SummaryScreen(Screen[None]):
             yield Static(id="weakest", markup=False)
             yield Static(id="revisit", markup=False)
             yield Static(id="due-tomorrow", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         s, library = self.summary, self.session.library
