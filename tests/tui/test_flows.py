@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Input, Select
 
 from quizzer.cli import Context
@@ -173,6 +174,25 @@ async def test_quitting_mid_session_keeps_every_answer(new_app: AppFactory, stor
     # The answer on show is recorded with its proposed rating (Good for a well-covered open answer).
     assert ratings_by_gid(store) == {"base/bf16-exponent": [4], "inference/kv-cache-purpose": [3]}
     assert sessions(store)[0]["ended_at"] is not None
+
+
+@headless
+async def test_reveal_waits_for_the_keys_typed_before_it(new_app: AppFactory, store: Store) -> None:
+    """Keys sent in one burst (a fast typist, tmux send-keys) all reach the answer before ctrl+r reads it."""
+    app = new_app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await answer(pilot, right=True)
+        await go_on(pilot)
+        screen = await wait_for_question(pilot)
+        assert screen.question is not None and screen.question.type == "open"
+        typed = "kv cache holds keys and values"
+        for char in typed:  # posted without waiting in between, as a terminal delivers a burst
+            app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("ctrl+r", None))
+        await wait_for(pilot, lambda: screen.phase == FEEDBACK, "the feedback")
+        assert screen.pending is not None and screen.pending.text == typed
+        await go_on(pilot)
+    assert [r.response for r in store.iter_reviews() if r.gid == "inference/kv-cache-purpose"] == [typed]
 
 
 @headless

@@ -215,7 +215,10 @@ class SessionScreen(Screen[None]):
         return True
 
     def action_reveal(self) -> None:
-        self.submit(answer_so_far(self.query_one("#answer")))
+        # ctrl+r is a priority binding, so it can run before keys typed just ahead of it have reached
+        # the text area (a fast typist, a script): read the answer once the widget has taken them.
+        answer = self.query_one("#answer")
+        answer.call_later(lambda: self.submit(answer_so_far(answer)))
 
     def action_rate(self, rating: int) -> None:
         if self.pending is not None:
