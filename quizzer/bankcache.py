@@ -25,7 +25,7 @@ from quizzer.model import Article, Bank, Question
 
 FORMAT = 2
 CACHE_ENV = "QUIZZER_CACHE_DIR"
-QUESTION_FIELDS = [f.name for f in fields(Question)]
+QUESTION_FIELDS = [f.name for f in fields(Question) if f.init]
 ARTICLE_FIELDS = [f.name for f in fields(Article)]
 
 

@@ -47,10 +47,11 @@ class Question:
     unit: str | None = None
     key_points: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    # Kept, not derived on each use: queue, stats and search look it up for every question.
+    gid: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def gid(self) -> str:
-        return f"{self.category}/{self.id}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gid", f"{self.category}/{self.id}")
 
     @property
     def correct_choices(self) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from quizzer.model import Library
 from quizzer.store import REVIEW, Store
-from quizzer.study_queue import is_due
+from quizzer.study_queue import DueRule
 from quizzer.studyday import day_end, study_day
 
 STAT_KEYS = ("questions", "seen", "due_now", "reviews", "correct", "retention_30d", "mastery")
@@ -42,7 +42,8 @@ def compute(library: Library, store: Store, now: datetime, tz: tzinfo | None = N
     cats: dict[str, dict[str, Any]] = {c: _blank() for c in library.categories()}
     for q in library:
         cats[q.category]["questions"] += 1
-    for card in store.cards().values():
+    rule = DueRule(now, end)
+    for card in store.card_states():
         stats = cats.get(card.category)
         if stats is None or card.gid not in library:
             continue  # progress on questions no longer in the banks is kept, not counted
@@ -50,7 +51,7 @@ def compute(library: Library, store: Store, now: datetime, tz: tzinfo | None = N
         if card.reviews == 0:
             continue  # a card made only to flag or suspend a question never answered
         stats["seen"] += 1
-        due = is_due(card, now, end)
+        due = rule.is_due(card)
         stats["due_now"] += int(due)
         stats["mastered"] += int(not card.suspended and card.state == REVIEW and not due)
     since = (today - timedelta(days=29)).isoformat()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from quizzer.model import CATEGORIES, Library, Question
-from quizzer.store import REVIEW, CardRow, Store
+from quizzer.store import REVIEW, CardRow, CardState, Store, to_iso
 from quizzer.studyday import day_end, study_day
 
 if TYPE_CHECKING:  # scoring by recall needs fsrs; the counts here do not
@@ -39,12 +39,21 @@ def interleave(questions: Iterable[Question]) -> list[Question]:
     return out
 
 
-def is_due(card: CardRow, now: datetime, end_of_day: datetime) -> bool:
-    if card.suspended or card.reviews == 0:  # never answered (only flagged or suspended): not due
-        return False
-    if card.state == REVIEW:
-        return card.due < end_of_day
-    return card.due <= now + LEARN_AHEAD
+class DueRule:
+    """Whether a card is due at one moment: a review card for the whole study day, a learning step
+    once it (nearly) comes up. The bounds are kept as datetimes and as stored text, so that a card
+    read as `CardState` (due as text) needs no date parsing."""
+
+    def __init__(self, now: datetime, end_of_day: datetime) -> None:
+        self.end, self.ahead = end_of_day, now + LEARN_AHEAD
+        self.end_text, self.ahead_text = to_iso(self.end), to_iso(self.ahead)
+
+    def is_due(self, card: CardRow | CardState) -> bool:
+        if card.suspended or card.reviews == 0:  # never answered (only flagged or suspended): not due
+            return False
+        if isinstance(card, CardState):
+            return card.due < self.end_text if card.state == REVIEW else card.due <= self.ahead_text
+        return card.due < self.end if card.state == REVIEW else card.due <= self.ahead
 
 
 def _today_counts(store: Store, now: datetime, tz: tzinfo | None) -> tuple[int, int]:
@@ -59,22 +68,39 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     settings = scheduler.settings
     end = day_end(now, tz)
     reviews_today, new_today = _today_counts(store, now, tz)
-    due = [c for c in store.due_cards(end) if c.gid in library and is_due(c, now, end)]
+    rule = DueRule(now, end)
+    due = [c for c in store.due_cards(end) if c.gid in library and rule.is_due(c)]
     due.sort(key=lambda c: (scheduler.retrievability(c, now), c.due))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
-    not_new = store.seen_gids() | store.suspended_gids()
-    new = interleave(q for q in library if q.gid not in not_new)[: max(0, settings.new_per_day - new_today)]
+    want = max(0, settings.new_per_day - new_today)
+    new = interleave(first_unseen(library, store.not_new_gids(), want))[:want]
     return [q for c in due if (q := library.get(c.gid)) is not None] + new
+
+
+def first_unseen(library: Library, not_new: set[str], per_category: int) -> list[Question]:
+    """Up to `per_category` unseen questions of each category, in bank order: all that the first
+    `per_category` picks of a round-robin can use, without walking a large bank to its end."""
+    taken: dict[str, int] = {}
+    out: list[Question] = []
+    for bank in library.ordered_banks():
+        for q in bank.questions:
+            if taken.get(q.category, 0) >= per_category:
+                break
+            if q.gid not in not_new:
+                out.append(q)
+                taken[q.category] = taken.get(q.category, 0) + 1
+    return out
 
 
 def due_counts(library: Library, store: Store, scheduler: Scheduler, now: datetime,
                tz: tzinfo | None = None) -> DueCounts:
     end = day_end(now, tz)
     cards = [c for c in store.due_cards(end) if c.gid in library and not c.suspended]
-    due_now = sum(1 for c in cards if is_due(c, now, end))
+    rule = DueRule(now, end)
+    due_now = sum(1 for c in cards if rule.is_due(c))
     learning = sum(1 for c in cards if c.state != REVIEW)
     _, new_today = _today_counts(store, now, tz)
-    unseen = len(library) - len((store.seen_gids() | store.suspended_gids()) & {q.gid for q in library})
+    unseen = len(library) - sum(1 for gid in store.not_new_gids() if gid in library)
     return DueCounts(due_now, learning, min(unseen, max(0, scheduler.settings.new_per_day - new_today)))
 
 
@@ -91,7 +117,8 @@ def quiz_selection(library: Library, store: Store, scheduler: Scheduler, now: da
             and (not types or q.type in types) and (not tags or set(tags) & set(q.tags))
             and not (q.gid in cards and cards[q.gid].suspended)]
     end = day_end(now)
-    due = [q for q in pool if q.gid in cards and is_due(cards[q.gid], now, end)]
+    rule = DueRule(now, end)
+    due = [q for q in pool if q.gid in cards and rule.is_due(cards[q.gid])]
     due.sort(key=lambda q: scheduler.retrievability(cards[q.gid], now))
     unseen = [q for q in pool if q.gid not in cards or cards[q.gid].reviews == 0]
     rng.shuffle(unseen)

@@ -14,8 +14,8 @@ from quizzer.paths import shipped_catalog
 from quizzer.plain import PlainSession, pick_choices
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.session import Session
-from quizzer.store import Store
-from quizzer.study_queue import interleave, quiz_selection, todays_queue
+from quizzer.store import CardRow, CardState, Store, to_iso
+from quizzer.study_queue import LEARN_AHEAD, DueRule, interleave, quiz_selection, todays_queue
 
 from .conftest import TEST_BANKS
 
@@ -217,3 +217,22 @@ def test_flagging_an_unanswered_question_keeps_it_new(library: Library, store: S
     queue = todays_queue(library, store, sch, T0, UTC)
     assert q in queue and queue.index(q) >= 2  # offered as new (in its interleaved place), not as due
     assert q.gid not in store.seen_gids()
+
+
+END = T0.replace(hour=4) + timedelta(days=1)  # the study day's end in UTC (tz=UTC)
+
+
+@pytest.mark.parametrize("state", [1, 2, 3])
+@pytest.mark.parametrize("offset", [timedelta(0), timedelta(microseconds=1), -timedelta(microseconds=1),
+                                    timedelta(minutes=20), timedelta(minutes=21), END - T0,
+                                    END - T0 - timedelta(seconds=1), timedelta(days=3), -timedelta(days=3)])
+@pytest.mark.parametrize(("reviews", "suspended"), [(1, False), (0, False), (4, True)])
+def test_due_rule_agrees_on_parsed_and_stored_cards(state: int, offset: timedelta, reviews: int,
+                                                    suspended: bool) -> None:
+    due = T0 + offset
+    rule = DueRule(T0, END)
+    row = CardRow("base/x", "base", state, 0, 1.0, 5.0, due, T0 - timedelta(days=1), reviews, 0, suspended)
+    stored = CardState("base/x", "base", state, to_iso(due), reviews, suspended)
+    expected = bool(reviews) and not suspended and (due < END if state == 2 else due <= T0 + LEARN_AHEAD)
+    assert rule.is_due(row) is expected
+    assert rule.is_due(stored) is expected
