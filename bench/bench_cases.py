@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 import yaml
-from run import PY, Result, run_cmd, summary, timed
+from run import PY, Result, paired, run_cmd, summary, timed
 from synth import NOW
 
 from quizzer.bankcache import BankCache
@@ -118,8 +118,10 @@ def _quizzer(work: Path, db: Path, *args: str) -> list[str]:
 def stats_cmd(work: Path, db: Path, reps: int) -> Result:
     env = {"QUIZZER_CACHE_DIR": str(work / "cache")}
     run_cmd(_quizzer(work, db, "stats", "--json"), env)  # warm the bank cache, as a user's second run
-    med, spread = summary(timed(lambda: run_cmd(_quizzer(work, db, "stats", "--json"), env), reps))
-    base, _ = summary(timed(lambda: run_cmd([PY, "-m", "quizzer", "--version"]), reps))
+    samples, base_samples = paired(lambda: run_cmd(_quizzer(work, db, "stats", "--json"), env),
+                                   lambda: run_cmd([PY, "-m", "quizzer", "--version"]), reps)
+    med, spread = summary(samples)
+    base, _ = summary(base_samples)
     return Result("quizzer stats --json", med, spread, base, "quizzer --version", "<= 200 ms", med <= 0.200)
 
 
@@ -157,9 +159,10 @@ def search(work: Path, db: Path, reps: int) -> Result:
 
 
 def version(work: Path, db: Path, reps: int) -> Result:
-    n = max(reps, 10)
-    base, _ = summary(timed(lambda: run_cmd([PY, "-c", "pass"]), n))
-    med, spread = summary(timed(lambda: run_cmd([PY, "-m", "quizzer", "--version"]), n))
+    samples, base_samples = paired(lambda: run_cmd([PY, "-m", "quizzer", "--version"]),
+                                   lambda: run_cmd([PY, "-c", "pass"]), max(reps, 10))
+    med, spread = summary(samples)
+    base, _ = summary(base_samples)
     return Result("quizzer --version", med, spread, base, "python -c pass", "<= 0.1 s over baseline",
                   med - base <= 0.1)
 
@@ -189,13 +192,10 @@ def tui_startup(work: Path, db: Path, reps: int) -> Result | None:
     env = {**os.environ, "QUIZZER_CACHE_DIR": str(work / "cache-tui"), "QUIZZER_DB": str(work / "tui.db")}
     subprocess.run([PY, str(script), "quizzer"], check=True, env=env, capture_output=True)  # warm caches
 
-    def start(kind: str) -> float:
-        t = time.perf_counter()
+    def start(kind: str) -> None:
         subprocess.run([PY, str(script), kind], check=True, env=env, capture_output=True)
-        return time.perf_counter() - t
 
-    samples = [start("quizzer") for _ in range(reps)]
-    base_samples = [start("bare") for _ in range(reps)]
+    samples, base_samples = paired(lambda: start("quizzer"), lambda: start("bare"), max(reps, 11))
     med, spread = summary(samples)
     base, _ = summary(base_samples)
     return Result("TUI start to interactive home", med, spread, base, "bare Textual app + label", "<= 1.5x",

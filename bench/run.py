@@ -58,6 +58,26 @@ def timed(fn: Callable[[], object], reps: int) -> list[float]:
     return out
 
 
+def paired(fn: Callable[[], object], base: Callable[[], object], reps: int) -> tuple[list[float], list[float]]:
+    """Samples of `fn` and of its baseline taken in turn, so a machine that slows down mid-run
+    slows both alike instead of skewing the ratio."""
+    a, b = [], []
+    for _ in range(reps):
+        a += timed(fn, 1)
+        b += timed(base, 1)
+    return a, b
+
+
+def compile_package() -> None:
+    """Byte-compile quizzer as `pip install` does: a checkout run with PYTHONDONTWRITEBYTECODE
+    (or from a read-only tree) would otherwise recompile every module in every timed process."""
+    import compileall
+
+    import quizzer
+
+    compileall.compile_dir(str(Path(quizzer.__file__).parent), quiet=1)
+
+
 def summary(samples: list[float]) -> tuple[float, tuple[float, float]]:
     return statistics.median(samples), (min(samples), max(samples))
 
@@ -81,6 +101,7 @@ def main() -> int:
     n_questions = 2_000 if args.quick else 10_000
     n_reviews = 100_000 if args.quick else 1_000_000
     reps = 3 if args.quick else 7
+    compile_package()
     work = Path(tempfile.mkdtemp(prefix="quizzer-bench-"))
     print(f"data in {work}: {n_questions} questions, {n_reviews} reviews", flush=True)
     import bench_cases as cases
