@@ -100,3 +100,10 @@ def rebuild_daily_counts(db: Database | sqlite3.Connection) -> None:
         GROUP BY day, category
         """
     )
+
+
+@migrations()
+def m003_drop_reviews_day_index(db: Database) -> None:
+    # Nothing reads the log by day since m002's daily counts; the index only cost a page write per
+    # answer and about 20 bytes per review.
+    db.execute("DROP INDEX IF EXISTS reviews_day")

@@ -131,6 +131,8 @@ def test_first_schema_version_is_upgraded_in_place(tmp_path: Path) -> None:
     assert counts == {("2026-11-01", "inference"): (1, 1, 1), ("2026-11-04", "inference"): (1, 0, 0),
                       ("2026-11-04", "base"): (1, 1, 1)}
     assert store.settings() == {"new_per_day": 15}
+    indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "reviews_day" not in indexes and {"reviews_gid_time", "cards_due"} <= indexes
     store.close()
     reopened = Store.open(path)
     assert reopened.review_count() == 3
