@@ -196,6 +196,19 @@ async def test_reveal_waits_for_the_keys_typed_before_it(new_app: AppFactory, st
 
 
 @headless
+async def test_feedback_opens_the_article_in_the_browser(new_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = new_app(start="review")
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        q = await answer(pilot, right=True)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: bool(opened), "the article to open")
+    assert opened == [app.library.ref_link(q.refs[0])[1]]
+    assert opened[0].startswith("https://")
+
+
+@headless
 async def test_ending_a_session_early_shows_its_summary(new_app: AppFactory, store: Store) -> None:
     app = new_app(start="review")
     async with app.run_test(size=SIZE) as pilot:
