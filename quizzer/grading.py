@@ -48,9 +48,12 @@ class Grade:
     covered: tuple[bool, ...] = ()  # open only: one flag per key point
 
 
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212", "-"))  # NFKC keeps these apart
+
+
 def _fold(text: str) -> str:
-    """NFKC + casefold, with control and separator characters turned into plain spaces."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold()
+    """NFKC + casefold, dashes and the minus sign as '-', control and separator characters as plain spaces."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold().translate(_DASHES)
     return "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
 
 
@@ -103,6 +106,8 @@ def _is_typo(typed: str, expected: str) -> bool:
         return False
     if re.findall(r"\d+", normalise(typed)) != re.findall(r"\d+", normalise(expected)):
         return False
+    if _signs(typed) != _signs(expected):
+        return False
     # Short words inside a phrase carry the meaning (the k of top-k, the KV of KV cache): keep them exact.
     short_a = [t for t in _tokens(typed) if len(t) <= SHORT_EXACT_LEN]
     short_b = [t for t in _tokens(expected) if len(t) <= SHORT_EXACT_LEN]
@@ -111,8 +116,18 @@ def _is_typo(typed: str, expected: str) -> bool:
     return fuzz.ratio(a, b) >= THRESHOLD
 
 
+# A minus that starts a number (not the hyphen of top-5 or x86-64): dropping punctuation would make -100 equal 100.
+_NEGATIVE = re.compile(r"(?<!\w)-\s?(?=\d)")
+
+
+def _signs(text: str) -> int:
+    return len(_NEGATIVE.findall(_fold(text)))
+
+
 def _same(typed: str, expected: str) -> bool:
     a, b = _compact(typed), _compact(expected)
+    if _signs(typed) != _signs(expected):
+        return False
     return bool(a) and (a == b or a == b + "s")  # a plural of the whole answer is still the answer
 
 

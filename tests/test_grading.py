@@ -80,6 +80,14 @@ SHORT = [
     ("ROUGE-1", {}, "ROUGE-L", "wrong"),
     ("speculative decoding", {}, "speculative sampling", "wrong"),
     ("prompt tuning", {}, "prefix tuning", "wrong"),
+    # a minus sign is part of a number; a hyphen inside a term is not
+    ("-100", {}, "-100", "correct"),
+    ("-100", {}, "−100", "correct"),  # the Unicode minus sign
+    ("-100", {}, "- 100", "correct"),
+    ("-100", {}, "100", "wrong"),
+    ("100", {}, "-100", "wrong"),
+    ("top-5 accuracy", {}, "top 5 accuracy", "correct"),
+    ("x86-64", {}, "x86 64", "correct"),
     # nothing typed
     ("PagedAttention", PAGED, "", "wrong"),
     ("PagedAttention", PAGED, "   \t ", "wrong"),
