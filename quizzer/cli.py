@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from quizzer import __version__
-from quizzer.render import one_line
 
 if TYPE_CHECKING:
     from quizzer.model import Library, Question
@@ -164,6 +163,8 @@ TYPES = click.Choice(["open", "mcq", "multi", "truefalse", "short", "numeric"])
 def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], levels: tuple[int, ...],
              types: tuple[str, ...], as_json: bool) -> None:
     """List questions: global id, type, level and the prompt's first line."""
+    from quizzer.render import one_line
+
     library = obj.library()
     check_categories(library, categories)
     questions = _filtered(library, categories, tags, levels, types)

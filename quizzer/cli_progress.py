@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -18,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from quizzer.cli import TYPES, Context, check_categories, cli, fail, pass_ctx
-from quizzer.store import Store, StoreError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded by the commands that use them: `quizzer --version` needs neither
     from quizzer.scheduler import Scheduler
+    from quizzer.store import Store
 
 
 def utc_now() -> datetime:
@@ -30,6 +29,10 @@ def utc_now() -> datetime:
 
 @contextmanager
 def open_store(obj: Context) -> Iterator[Store]:
+    import sqlite3
+
+    from quizzer.store import Store, StoreError
+
     path = obj.db_path()
     try:
         store = Store.open(path)

@@ -28,7 +28,8 @@ def test_version() -> None:
 def test_version_imports_neither_textual_nor_fsrs() -> None:
     code = ("import sys; from quizzer.cli import main\n"
             "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('textual', 'fsrs', 'sqlite_utils') if m in sys.modules))")
+            "print(sorted(m for m in ('textual', 'fsrs', 'sqlite_utils', 'sqlite3', 'quizzer.model')"
+            " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().endswith("[]"), out.stdout
 
