@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from quizzer.banks import check
+from quizzer.model import Library
+from quizzer.paths import shipped_catalog
+from quizzer.store import Store
 
 DATA = Path(__file__).parent / "data"
 TEST_BANKS = DATA / "banks"
@@ -20,3 +26,18 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("QUIZZER_CACHE_DIR", str(tmp_path / "cache"))
     return db
+
+
+@pytest.fixture
+def library() -> Library:
+    """The small test bank: six questions, one of each type, in two categories."""
+    lib = check([TEST_BANKS], shipped_catalog()).library
+    assert lib is not None and len(lib) == 6
+    return lib
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "q.db")
+    yield s
+    s.close()

@@ -8,16 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quizzer.banks import check
 from quizzer.model import Library
-from quizzer.paths import shipped_catalog
 from quizzer.plain import PlainSession, pick_choices
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.session import Session
 from quizzer.store import CardRow, CardState, Store, to_iso
 from quizzer.study_queue import LEARN_AHEAD, DueRule, interleave, quiz_selection, todays_queue
-
-from .conftest import TEST_BANKS
 
 
 class Clock:
@@ -31,18 +27,6 @@ class Clock:
         self.now += timedelta(**kw)
 
 
-@pytest.fixture
-def library() -> Library:
-    lib = check([TEST_BANKS], shipped_catalog()).library
-    assert lib is not None
-    return lib
-
-
-@pytest.fixture
-def store(tmp_path) -> Store:  # type: ignore[no-untyped-def]
-    s = Store.open(tmp_path / "q.db")
-    yield s
-    s.close()
 
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

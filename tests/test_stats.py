@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from quizzer.banks import check
 from quizzer.model import Library
-from quizzer.paths import shipped_catalog
 from quizzer.scheduler import Scheduler
 from quizzer.session import Session
 from quizzer.stats import compute, streak
 from quizzer.store import Store
 
-from .conftest import TEST_BANKS
-
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def library() -> Library:
-    lib = check([TEST_BANKS], shipped_catalog()).library
-    assert lib is not None
-    return lib
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "q.db")
-    yield s
-    s.close()
 
 
 def answer(library: Library, store: Store, when: datetime, ratings: dict[str, int]) -> None:

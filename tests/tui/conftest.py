@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,9 +11,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, TextArea
 
-from quizzer.banks import check
 from quizzer.model import Library
-from quizzer.paths import shipped_catalog
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp, make_app
@@ -59,20 +57,6 @@ def steady_screen(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(widget_class, "__init__", init)
     for name in ("TEXTUAL_THEME", "TEXTUAL_ANIMATIONS", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="session")
-def library() -> Library:
-    lib = check([TEST_BANKS], shipped_catalog()).library
-    assert lib is not None and len(lib) == 6
-    return lib
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "q.db")
-    yield s
-    s.close()
 
 
 @pytest.fixture
