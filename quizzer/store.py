@@ -271,13 +271,6 @@ class Store:
     def due_cards(self, before: datetime) -> list[CardRow]:
         return self._cards("WHERE suspended = 0 AND reviews > 0 AND due <= ?", (to_iso(before),))
 
-    def seen_gids(self) -> set[str]:
-        """Questions answered at least once (a card made only to flag or suspend is not 'seen')."""
-        return {r[0] for r in self.conn.execute("SELECT gid FROM cards WHERE reviews > 0")}
-
-    def suspended_gids(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT gid FROM cards WHERE suspended = 1")}
-
     def not_new_gids(self) -> set[str]:
         """Questions no longer new: answered at least once, or suspended before ever being answered."""
         return {r[0] for r in self.conn.execute("SELECT gid FROM cards WHERE reviews > 0 OR suspended = 1")}

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from fsrs import Card, Rating
+from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
 
 from quizzer.scheduler import Scheduler, Settings
-from quizzer.store import CardRow
+from quizzer.store import LEARNING, RELEARNING, REVIEW, CardRow
 from quizzer.studyday import day_end, study_day
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -25,6 +25,10 @@ SEQUENCES = [
     [2, 2, 2],
     [4, 4, 4, 1, 4],
 ]
+
+
+def test_stored_card_states_are_the_fsrs_numbers() -> None:
+    assert (LEARNING, REVIEW, RELEARNING) == (State.Learning, State.Review, State.Relearning)
 
 
 @pytest.mark.parametrize("ratings", SEQUENCES, ids=["-".join(map(str, s)) for s in SEQUENCES])

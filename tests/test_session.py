@@ -200,7 +200,7 @@ def test_flagging_an_unanswered_question_keeps_it_new(library: Library, store: S
     assert card is not None and card.flagged
     queue = todays_queue(library, store, sch, T0, UTC)
     assert q in queue and queue.index(q) >= 2  # offered as new (in its interleaved place), not as due
-    assert q.gid not in store.seen_gids()
+    assert q.gid not in store.not_new_gids()
 
 
 END = T0.replace(hour=4) + timedelta(days=1)  # the study day's end in UTC (tz=UTC)
