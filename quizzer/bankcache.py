@@ -56,10 +56,16 @@ def _header() -> dict[str, Any]:
 class BankCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.entries: dict[str, dict[str, Any]] = {}
+        self._entries: dict[str, dict[str, Any]] | None = None
         self.dirty = False
-        if path is not None:
-            self.entries = self._read(path)
+
+    @property
+    def entries(self) -> dict[str, dict[str, Any]]:
+        # Read on first use, which is inside the loading that `banks.check` does with the cyclic
+        # collector paused: the payload is tens of thousands of tuples.
+        if self._entries is None:
+            self._entries = self._read(self.path) if self.path is not None else {}
+        return self._entries
 
     @staticmethod
     def _read(path: Path) -> dict[str, dict[str, Any]]:
