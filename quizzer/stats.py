@@ -42,18 +42,7 @@ def compute(library: Library, store: Store, now: datetime, tz: tzinfo | None = N
     cats: dict[str, dict[str, Any]] = {c: _blank() for c in library.categories()}
     for q in library:
         cats[q.category]["questions"] += 1
-    rule = DueRule(now, end)
-    for card in store.card_states():
-        stats = cats.get(card.category)
-        if stats is None or card.gid not in library:
-            continue  # progress on questions no longer in the banks is kept, not counted
-        stats["suspended"] += int(card.suspended)
-        if card.reviews == 0:
-            continue  # a card made only to flag or suspend a question never answered
-        stats["seen"] += 1
-        due = rule.is_due(card)
-        stats["due_now"] += int(due)
-        stats["mastered"] += int(not card.suspended and card.state == REVIEW and not due)
+    _count_cards(library, store, DueRule(now, end), cats)
     since = (today - timedelta(days=29)).isoformat()
     for category, (reviews, correct) in store.review_totals().items():
         if category in cats:
@@ -71,6 +60,34 @@ def compute(library: Library, store: Store, now: datetime, tz: tzinfo | None = N
         "categories": {c: _finish(s) for c, s in cats.items()},
         "streak_days": streak(days, today),
     }
+
+
+COUNTED = ("seen", "suspended", "due_now", "mastered")
+
+
+def _count_cards(library: Library, store: Store, rule: DueRule, cats: dict[str, dict[str, Any]]) -> None:
+    """Add each category's seen, suspended, due and mastered cards to `cats`.
+
+    SQLite sums them over the whole table; the few cards of questions no longer in the banks
+    (their progress is kept, not counted) are then taken back out one by one."""
+    mastered = f"(reviews > 0 AND NOT suspended AND state = {REVIEW} AND NOT {rule.sql})"
+    # A card made only to flag or suspend a question never answered is not seen (reviews = 0).
+    sums = store.sums_by_category(["reviews > 0", "suspended", rule.sql, mastered], rule.sql_params)
+    for category, counts in sums.items():
+        if category in cats:
+            for key, n in zip(COUNTED, counts, strict=True):
+                cats[category][key] += n
+    orphans = {gid for gid in store.card_gids() if gid not in library}
+    if not orphans:
+        return
+    for card in store.card_states():
+        if card.gid not in orphans or (stats := cats.get(card.category)) is None:
+            continue
+        due = rule.is_due(card)
+        stats["seen"] -= int(card.reviews > 0)
+        stats["suspended"] -= int(bool(card.suspended))
+        stats["due_now"] -= int(due)
+        stats["mastered"] -= int(card.reviews > 0 and not card.suspended and card.state == REVIEW and not due)
 
 
 def _finish(s: dict[str, Any]) -> dict[str, Any]:

@@ -41,12 +41,16 @@ def interleave(questions: Iterable[Question]) -> list[Question]:
 
 class DueRule:
     """Whether a card is due at one moment: a review card for the whole study day, a learning step
-    once it (nearly) comes up. The bounds are kept as datetimes and as stored text, so that a card
-    read as `CardState` (due as text) needs no date parsing."""
+    once it (nearly) comes up. The rule comes in three forms kept side by side (a test holds them
+    equal): on parsed cards, on `CardState` (due as stored text, no date parsing) and as SQL over
+    the cards table, for counts that SQLite can sum without a row reaching Python."""
 
     def __init__(self, now: datetime, end_of_day: datetime) -> None:
         self.end, self.ahead = end_of_day, now + LEARN_AHEAD
         self.end_text, self.ahead_text = to_iso(self.end), to_iso(self.ahead)
+        self.sql = (f"(reviews > 0 AND NOT suspended AND CASE WHEN state = {REVIEW} THEN due < :due_end"
+                    " ELSE due <= :due_ahead END)")
+        self.sql_params = {"due_end": self.end_text, "due_ahead": self.ahead_text}
 
     def is_due(self, card: CardRow | CardState) -> bool:
         if card.suspended or card.reviews == 0:  # never answered (only flagged or suspended): not due

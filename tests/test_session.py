@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -220,3 +221,7 @@ def test_due_rule_agrees_on_parsed_and_stored_cards(state: int, offset: timedelt
     expected = bool(reviews) and not suspended and (due < END if state == 2 else due <= T0 + LEARN_AHEAD)
     assert rule.is_due(row) is expected
     assert rule.is_due(stored) is expected
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE cards (state INTEGER, due TEXT, reviews INTEGER, suspended INTEGER)")
+    db.execute("INSERT INTO cards VALUES (?, ?, ?, ?)", (state, to_iso(due), reviews, int(suspended)))
+    assert bool(db.execute(f"SELECT {rule.sql} FROM cards", rule.sql_params).fetchone()[0]) is expected

@@ -81,3 +81,14 @@ def test_a_mastered_question_stops_counting_once_due(library: Library, store: St
 ])
 def test_streak(days: set[date], today: date, expected: int) -> None:
     assert streak(days, today) == expected
+
+
+def test_cards_of_questions_gone_from_the_banks_are_not_counted(library: Library, store: Store) -> None:
+    answer(library, store, T0, {"inference/decode-bound": 4, "base/bf16-exponent": 1})
+    with store.write() as c:  # a question later removed from its bank keeps its card and history
+        c.execute("UPDATE cards SET gid = 'inference/removed' WHERE gid = 'inference/decode-bound'")
+    data = compute(library, store, T0, UTC)
+    inference, base = data["categories"]["inference"], data["categories"]["base"]
+    assert (inference["seen"], inference["mastered"], inference["mastery"]) == (0, 0, 0.0)
+    assert (base["seen"], base["due_now"]) == (1, 1)
+    assert data["totals"]["seen"] == 1
