@@ -105,8 +105,9 @@ def _card(row: tuple[Any, ...]) -> CardRow:
 
 
 class CardState(NamedTuple):
-    """What counting needs of a card, with `due` left as stored text (ISO, UTC, fixed width: text
-    order is time order), so that stats over every card parse no dates. A tuple: cheap by the 10,000."""
+    """What counting and queueing need of a card, dates left as stored text (ISO, UTC, fixed
+    width: text order is time order), so that reading thousands of cards parses no dates.
+    A tuple: cheap by the 10,000."""
 
     gid: str
     category: str
@@ -114,6 +115,8 @@ class CardState(NamedTuple):
     due: str
     reviews: int
     suspended: int  # 0 or 1, as stored
+    last_review: str | None = None
+    stability: float | None = None
 
 
 def _review(row: sqlite3.Row) -> ReviewRow:
@@ -268,9 +271,19 @@ class Store:
         cur.row_factory = None  # plain tuples: much cheaper than sqlite3.Row by the 10,000
         return cur.execute(sql, params).fetchall()
 
-    def card_states(self) -> list[CardState]:
-        rows = self._tuples("SELECT gid, category, state, due, reviews, suspended FROM cards")
+    def card_states(self, due_before: datetime | None = None) -> list[CardState]:
+        """Every card, or (through the due index) those due by `due_before`, as light tuples."""
+        columns = "gid, category, state, due, reviews, suspended, last_review, stability"
+        if due_before is None:
+            rows = self._tuples(f"SELECT {columns} FROM cards")
+        else:
+            rows = self._tuples(f"SELECT {columns} FROM cards WHERE due <= ?", (to_iso(due_before),))
         return list(map(CardState._make, rows))
+
+    def not_new_gids(self) -> set[str]:
+        """Questions no longer new: answered at least once, or suspended before ever being answered.
+        (As many as the user has met: a new user's set is small, whatever the size of the banks.)"""
+        return {r[0] for r in self._tuples("SELECT gid FROM cards WHERE reviews > 0 OR suspended = 1")}
 
     def card_gids(self) -> list[str]:
         return [r[0] for r in self._tuples("SELECT gid FROM cards")]
@@ -285,10 +298,6 @@ class Store:
 
     def due_cards(self, before: datetime) -> list[CardRow]:
         return self._cards("WHERE suspended = 0 AND reviews > 0 AND due <= ?", (to_iso(before),))
-
-    def not_new_gids(self) -> set[str]:
-        """Questions no longer new: answered at least once, or suspended before ever being answered."""
-        return {r[0] for r in self.conn.execute("SELECT gid FROM cards WHERE reviews > 0 OR suspended = 1")}
 
     def _put_card(self, card: CardRow) -> None:
         self.conn.execute(

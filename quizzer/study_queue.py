@@ -51,6 +51,7 @@ class DueRule:
         self.sql = (f"(reviews > 0 AND NOT suspended AND CASE WHEN state = {REVIEW} THEN due < :due_end"
                     " ELSE due <= :due_ahead END)")
         self.sql_params = {"due_end": self.end_text, "due_ahead": self.ahead_text}
+        self.latest = max(self.end, self.ahead)  # no card due later than this is due
 
     def is_due(self, card: CardRow | CardState) -> bool:
         if card.suspended or card.reviews == 0:  # never answered (only flagged or suspended): not due
@@ -73,17 +74,24 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     end = day_end(now, tz)
     reviews_today, new_today = _today_counts(store, now, tz)
     rule = DueRule(now, end)
-    due = [c for c in store.due_cards(end) if c.gid in library and rule.is_due(c)]
-    due.sort(key=lambda c: (scheduler.retrievability(c, now), c.due))
+    due = [c for c in store.card_states(rule.latest) if c.gid in library and rule.is_due(c)]
+    # Light tuples, with only the last review parsed: the queue may weigh thousands of due cards.
+    recall = scheduler.recall_at(now)
+    due.sort(key=lambda c: (recall(_parsed(c.last_review), c.stability), c.due))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
     want = max(0, settings.new_per_day - new_today)
     new = interleave(first_unseen(library, store.not_new_gids(), want))[:want]
     return [q for c in due if (q := library.get(c.gid)) is not None] + new
 
 
-def first_unseen(library: Library, not_new: set[str], per_category: int) -> list[Question]:
-    """Up to `per_category` unseen questions of each category, in bank order: all that the first
-    `per_category` picks of a round-robin can use, without walking a large bank to its end."""
+def _parsed(stored: str | None) -> datetime | None:
+    return datetime.fromisoformat(stored) if stored else None
+
+
+def first_unseen(library: Library, not_new: set[str], per_category: int, total: int | None = None) -> list[Question]:
+    """Up to `per_category` unseen questions of each category (and `total` in all), in bank order:
+    all that the first `per_category` picks of a round-robin can use, without walking a large bank
+    to its end."""
     taken: dict[str, int] = {}
     out: list[Question] = []
     for bank in library.ordered_banks():
@@ -93,19 +101,21 @@ def first_unseen(library: Library, not_new: set[str], per_category: int) -> list
             if q.gid not in not_new:
                 out.append(q)
                 taken[q.category] = taken.get(q.category, 0) + 1
+                if total is not None and len(out) >= total:
+                    return out
     return out
 
 
 def due_counts(library: Library, store: Store, scheduler: Scheduler, now: datetime,
                tz: tzinfo | None = None) -> DueCounts:
     end = day_end(now, tz)
-    cards = [c for c in store.due_cards(end) if c.gid in library and not c.suspended]
     rule = DueRule(now, end)
+    cards = [c for c in store.card_states(end) if c.gid in library and c.reviews and not c.suspended]
     due_now = sum(1 for c in cards if rule.is_due(c))
     learning = sum(1 for c in cards if c.state != REVIEW)
     _, new_today = _today_counts(store, now, tz)
-    unseen = len(library) - sum(1 for gid in store.not_new_gids() if gid in library)
-    return DueCounts(due_now, learning, min(unseen, max(0, scheduler.settings.new_per_day - new_today)))
+    want = max(0, scheduler.settings.new_per_day - new_today)
+    return DueCounts(due_now, learning, len(first_unseen(library, store.not_new_gids(), want, total=want)))
 
 
 def quiz_selection(library: Library, store: Store, scheduler: Scheduler, now: datetime, *,

@@ -108,3 +108,14 @@ def test_retrievability_decays() -> None:
     sch = Scheduler(enable_fuzzing=False)
     row = sch.next_card(None, "base/x", "base", 4, T0, "a")
     assert sch.retrievability(row, T0) > sch.retrievability(row, T0 + timedelta(days=30)) > 0
+
+
+@pytest.mark.parametrize("days_later", [0, 1, 3, 30, 400])
+def test_recall_at_agrees_with_retrievability(days_later: int) -> None:
+    sch = Scheduler(enable_fuzzing=False)
+    row = sch.next_card(None, "base/x", "base", 3, T0, "r0")
+    row = sch.next_card(row, "base/x", "base", 3, T0 + timedelta(days=2), "r1")
+    now = T0 + timedelta(days=2 + days_later)
+    recall = sch.recall_at(now)
+    assert recall(row.last_review, row.stability) == sch.retrievability(row, now)
+    assert recall(None, None) == 0.0
