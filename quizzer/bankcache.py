@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import astuple, fields
 from pathlib import Path
 from typing import Any
@@ -25,18 +26,28 @@ from quizzer.model import Article, Bank, Question
 
 FORMAT = 2
 CACHE_ENV = "QUIZZER_CACHE_DIR"
+LEGACY_NAME = "banks.json"
 QUESTION_FIELDS = [f.name for f in fields(Question) if f.init]
 ARTICLE_FIELDS = [f.name for f in fields(Article)]
 
 
-def default_cache_file() -> Path | None:
-    """`$QUIZZER_CACHE_DIR/banks.json`, else in the user cache dir; None when set to an empty string."""
-    env = os.environ.get(CACHE_ENV)
-    if env is not None:
-        return Path(env) / "banks.json" if env else None
-    import platformdirs
+def default_cache_file(bank_paths: Sequence[Path] = ()) -> Path | None:
+    """The cache for this set of bank folders, in `$QUIZZER_CACHE_DIR` or else the user cache dir;
+    None when that variable is set to an empty string.
 
-    return platformdirs.user_cache_path("quizzer", appauthor=False) / "banks.json"
+    One file per set, so that validating a large folder once does not make every later start of
+    the shipped banks read its entries too."""
+    env = os.environ.get(CACHE_ENV)
+    if env is not None and not env:
+        return None
+    if env is not None:
+        folder = Path(env)
+    else:
+        import platformdirs
+
+        folder = platformdirs.user_cache_path("quizzer", appauthor=False)
+    which = _digest("\n".join(sorted(str(p.resolve()) for p in bank_paths)).encode())[:16]
+    return folder / f"banks-{which}.json"
 
 
 def _digest(raw: bytes) -> str:
@@ -57,6 +68,7 @@ class BankCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._entries: dict[str, dict[str, Any]] | None = None
+        self._used: set[str] = set()  # entries asked for in this run; `save` keeps only these
         self.dirty = False
 
     @property
@@ -83,6 +95,7 @@ class BankCache:
 
     def _match(self, file: Path, kind: str, extra: str = "") -> tuple[str, dict[str, Any] | None, bytes | None]:
         key = f"{kind}:{file.resolve()}"
+        self._used.add(key)
         entry = self.entries.get(key)
         try:
             st = file.stat()
@@ -107,6 +120,7 @@ class BankCache:
             return  # changed while we read it: do not cache a guess
         self.entries[key] = {"size": st.st_size, "mtime": st.st_mtime_ns, "hash": _digest(raw),
                              "extra": extra, "data": data}
+        self._used.add(key)
         self.dirty = True
 
     def catalog(self, file: Path) -> dict[str, Article] | None:
@@ -137,13 +151,22 @@ class BankCache:
         self._put(f"bank:{file.resolve()}", file, catalog, (bank.category, bank.title, bank.description, rows))
 
     def save(self) -> None:
-        """Write atomically (temp file + rename); a failure to write just means no cache next time."""
-        if self.path is None or not self.dirty:
+        """Write atomically (temp file + rename); a failure to write just means no cache next time.
+
+        Entries this run did not ask for (files deleted or no longer among the banks) are dropped."""
+        if self.path is None:
+            return
+        stale = set(self.entries) - self._used
+        for key in stale:
+            del self.entries[key]
+        if not self.dirty and not stale:
             return
         payload = marshal.dumps(self.entries)
         header = json.dumps({**_header(), "sum": zlib.crc32(payload)}).encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.name != LEGACY_NAME:  # the one file for all bank folders of earlier versions
+                (self.path.parent / LEGACY_NAME).unlink(missing_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".banks-", suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 f.write(header + b"\n" + payload)

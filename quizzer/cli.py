@@ -42,7 +42,8 @@ class Context:
         from quizzer.banks import check
         from quizzer.paths import shipped_catalog
 
-        result = check(self.bank_dirs(), shipped_catalog(), BankCache(default_cache_file()))
+        paths = self.bank_dirs()
+        result = check(paths, shipped_catalog(), BankCache(default_cache_file(paths)))
         if result.library is None:
             for problem in result.problems[:5]:
                 click.echo(str(problem), err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.bankcache import BankCache
+from quizzer.bankcache import BankCache, default_cache_file
 from quizzer.banks import check
 from quizzer.paths import shipped_catalog
 
@@ -74,3 +74,31 @@ def test_unwritable_cache_location_is_harmless(banks: Path, tmp_path: Path) -> N
     blocker.write_text("x")
     questions, _ = load(banks, blocker / "sub" / "banks.json")
     assert len(questions) == 6
+
+
+def test_each_set_of_bank_folders_has_its_own_cache(banks: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUIZZER_CACHE_DIR", str(tmp_path / "cache"))
+    other = tmp_path / "other"
+    shutil.copytree(TEST_BANKS, other)
+    (other / "inference.yaml").unlink()
+    mine, theirs = default_cache_file([banks]), default_cache_file([other])
+    assert mine is not None and theirs is not None and mine != theirs
+    assert default_cache_file([banks]) == mine  # stable from run to run
+    load(banks, mine)
+    load(other, theirs)
+    assert {k.split(":", 1)[1] for k in BankCache(mine).entries} >= {str(banks / "base.yaml")}
+    assert not any(str(other) in k for k in BankCache(mine).entries)
+
+
+def test_entries_of_files_no_longer_loaded_are_dropped(banks: Path, tmp_path: Path) -> None:
+    cache_file = tmp_path / "banks-x.json"
+    legacy = tmp_path / "banks.json"
+    legacy.write_bytes(b"an old single cache")
+    load(banks, cache_file)
+    assert not legacy.exists()
+    (banks / "inference.yaml").unlink()
+    load(banks, cache_file)
+    kept = set(BankCache(cache_file).entries)
+    assert f"bank:{(banks / 'base.yaml').resolve()}" in kept
+    assert not any("inference.yaml" in k for k in kept)
