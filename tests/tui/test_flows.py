@@ -23,6 +23,7 @@ from quizzer.tui.screens.stats import StatsScreen
 from quizzer.tui.screens.summary import SummaryScreen
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.titlebar import TitleBar
 
 from .conftest import TEST_BANKS, Clock, Ticker
 from .driver import answer, go_on, headless, ratings_by_gid, session_screen, wait_for, wait_for_question
@@ -277,6 +278,16 @@ async def test_key_bar_shows_the_keys_that_act_and_a_click_presses_one(new_app: 
         browse_bar = app.screen.query_one(KeyBar)
         await wait_for(pilot, lambda: bool(browse_bar.placed), "browse's key bar")
         assert "r" not in [k.display for _, k in browse_bar.placed]  # home's keys are gone
+
+
+@headless
+async def test_a_click_on_the_title_opens_the_command_palette(new_app: AppFactory) -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        assert "interview prep" in str(app.screen.query_one(TitleBar).render())
+        await pilot.click(TitleBar)
+        await wait_for(pilot, lambda: app.screen.id == "--command-palette", "the palette")
 
 
 @headless

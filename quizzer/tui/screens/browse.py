@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Markdown, Select, Static
+from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from quizzer.mdsafe import safe_block, safe_inline
 from quizzer.model import LEVELS, QUESTION_TYPES, Library, Question
@@ -18,6 +18,7 @@ from quizzer.search import SearchIndex
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.feedback import answer_markdown
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.titlebar import TitleBar
 
 RESULT_LIMIT = 500
 
@@ -36,7 +37,7 @@ class BrowseScreen(Screen[None]):
         self.results: list[Question] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield TitleBar()
         yield Input(placeholder="Search prompts, tags and ids (fuzzy); ↓ to the list, Enter opens", id="search")
         with Horizontal(id="filters"):
             yield Select[str]([], prompt="All categories", id="filter-category", compact=True)
@@ -139,7 +140,7 @@ class QuestionScreen(Screen[None]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield TitleBar()
         with VerticalScroll(classes="page", id="question-view"):
             yield Static(id="question-meta", markup=False)
             yield Markdown(id="question-md")

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizzer.model import CATEGORIES
 from quizzer.render import one_line
@@ -17,6 +17,7 @@ from quizzer.study_queue import due_counts
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.titlebar import TitleBar
 
 CATEGORY_QUIZ_SIZE = 10
 
@@ -33,7 +34,7 @@ class HomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield TitleBar()
         with VerticalScroll(classes="page"):
             yield Static(id="overview", markup=False)
             yield Static(id="hint", markup=False)

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Label, SelectionList, Static
+from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.form import field
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.titlebar import TitleBar
 
 MOCK_DEFAULT_COUNT = 10
 MOCK_OPEN_MINUTES = 3.0
@@ -29,7 +30,7 @@ class MockSetupScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield TitleBar()
         with VerticalScroll(classes="page form"):
             yield Static("Mock interview", classes="page-title")
             yield Static("Questions across the categories you pick, each against the clock; when the time is up "

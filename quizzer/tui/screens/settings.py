@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.form import field
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.titlebar import TitleBar
 
 THEMES = ("dark", "light")
 
@@ -28,7 +29,7 @@ class SettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         settings = app_of(self).scheduler.settings
-        yield Header(icon="?")
+        yield TitleBar()
         with VerticalScroll(classes="page form"):
             yield Static("Settings", classes="page-title")
             yield field("Desired retention (0.70-0.99)",

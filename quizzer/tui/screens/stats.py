@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from quizzer.stats import compute, forecast, heatmap
 from quizzer.studyday import study_day
@@ -16,6 +16,7 @@ from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.charts import ForecastChart, Heatmap
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.titlebar import TitleBar
 
 HEATMAP_DAYS = 182  # about six months
 FORECAST_DAYS = 30
@@ -28,7 +29,7 @@ class StatsScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield TitleBar()
         with VerticalScroll(classes="page"):
             with Container(id="charts"):
                 with Vertical(classes="chart", id="heatmap-chart"):
