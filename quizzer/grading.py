@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from quizzer.model import Question
+from quizzer.model import AGAIN, EASY, GOOD, HARD, Question
 from quizzer.numbers import read_in_unit, slip_hint
 
 THRESHOLD = 90  # fuzz.ratio for a typo: one slip in a 5+ letter word, never a different short term
@@ -25,7 +25,6 @@ MAX_CHARS = 10_000  # the session stores no more than this; grading more only co
 MAX_PICK_CHARS = 500
 QUICK_MS: dict[str, int] = {"truefalse": 6_000, "mcq": 12_000, "short": 15_000, "multi": 20_000,
                             "numeric": 45_000}
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 
 _TRUE = frozenset({"true", "t", "yes", "y"})
 _FALSE = frozenset({"false", "f", "no", "n"})

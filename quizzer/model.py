@@ -25,6 +25,7 @@ QUESTION_TYPES: tuple[str, ...] = ("open", "mcq", "multi", "truefalse", "short",
 AUTO_GRADED: frozenset[str] = frozenset({"mcq", "multi", "truefalse", "short", "numeric"})
 LEVELS: Mapping[int, str] = {1: "junior", 2: "mid", 3: "senior"}
 DEFAULT_TOLERANCE = 0.02
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4  # the ratings a review records, numbered as fsrs.Rating
 
 Answer = str | bool | float | tuple[str, ...]
 

@@ -12,12 +12,15 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, cast
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from fsrs import Card, Rating, State
-from fsrs import Scheduler as FsrsScheduler
-
+from quizzer.model import AGAIN
 from quizzer.store import REVIEW, CardRow, ReviewRow
+
+if TYPE_CHECKING:  # fsrs itself loads on the first review: the home screen and counts never need it
+    from fsrs import Card
+    from fsrs import Scheduler as FsrsScheduler
 
 CARD_ID = 1  # quizzer keys cards by global id; fsrs's own card id is never used
 
@@ -60,15 +63,23 @@ def _utc(dt: datetime) -> datetime:
 class Scheduler:
     def __init__(self, settings: Settings | None = None, enable_fuzzing: bool = True) -> None:
         self.settings = settings or Settings()
-        self._fsrs = FsrsScheduler(
+        self.enable_fuzzing = enable_fuzzing
+
+    @cached_property
+    def _fsrs(self) -> FsrsScheduler:
+        from fsrs import Scheduler as FsrsScheduler
+
+        return FsrsScheduler(
             desired_retention=self.settings.desired_retention,
             learning_steps=tuple(timedelta(seconds=s) for s in self.settings.learning_steps_s),
             relearning_steps=tuple(timedelta(seconds=s) for s in self.settings.relearning_steps_s),
-            enable_fuzzing=enable_fuzzing,
+            enable_fuzzing=self.enable_fuzzing,
         )
 
     @staticmethod
     def to_fsrs(row: CardRow) -> Card:
+        from fsrs import Card, State
+
         # An explicit card_id: fsrs otherwise derives one from the clock and sleeps 1 ms to keep it unique.
         return Card(card_id=CARD_ID, state=State(row.state), step=row.step, stability=row.stability,
                     difficulty=row.difficulty,
@@ -77,6 +88,8 @@ class Scheduler:
     def next_card(self, old: CardRow | None, gid: str, category: str, rating: int, when: datetime,
                   review_id: str) -> CardRow:
         """The card after one review. Fuzzing is seeded by the review's id, so a replay agrees."""
+        from fsrs import Card, Rating
+
         when = _utc(when)
         card = self.to_fsrs(old) if old else Card(card_id=CARD_ID, due=when)
         random.seed(review_id)  # fsrs draws its fuzz from the module-level generator
@@ -87,7 +100,7 @@ class Scheduler:
             # of the module generator, and getstate() alone cost a quarter of the FSRS step (a bare
             # seed() reads 2.5 KB of entropy: 128 bits are plenty and three times cheaper).
             random.seed(int.from_bytes(os.urandom(16)))
-        lapse = old is not None and old.state == REVIEW and rating == Rating.Again
+        lapse = old is not None and old.state == REVIEW and rating == AGAIN
         return CardRow(
             gid=gid, category=category, state=int(new.state), step=new.step, stability=new.stability,
             difficulty=new.difficulty, due=_utc(new.due),
@@ -112,7 +125,7 @@ class Scheduler:
             return 0.0
         # fsrs reads only `last_review` and `stability`, which CardRow has with the same meaning:
         # skipping the Card copy matters when the queue asks for thousands of cards at once.
-        return float(self._fsrs.get_card_retrievability(cast(Card, row), current_datetime=_utc(now)))
+        return float(self._fsrs.get_card_retrievability(cast("Card", row), current_datetime=_utc(now)))
 
     def recall_at(self, now: datetime) -> Callable[[datetime | None, float | None], float]:
         """`retrievability` at `now` as a function of the two values it reads: for ranking thousands
@@ -123,7 +136,7 @@ class Scheduler:
         def at(last_review: datetime | None, stability: float | None) -> float:
             if last_review is None or stability is None:
                 return 0.0
-            return float(recall(cast(Card, _Recall(last_review, stability)), current_datetime=now))
+            return float(recall(cast("Card", _Recall(last_review, stability)), current_datetime=now))
 
         return at
 

@@ -9,6 +9,7 @@ import pytest
 from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
 
+from quizzer.model import AGAIN, EASY, GOOD, HARD
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import LEARNING, RELEARNING, REVIEW, CardRow
 from quizzer.studyday import day_end, study_day
@@ -29,6 +30,7 @@ SEQUENCES = [
 
 def test_stored_card_states_are_the_fsrs_numbers() -> None:
     assert (LEARNING, REVIEW, RELEARNING) == (State.Learning, State.Review, State.Relearning)
+    assert (AGAIN, HARD, GOOD, EASY) == (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 
 
 @pytest.mark.parametrize("ratings", SEQUENCES, ids=["-".join(map(str, s)) for s in SEQUENCES])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -350,3 +352,30 @@ def test_run_app_wires_the_store_and_closes_it(tmp_path: Path, monkeypatch: pyte
     assert seen["now"].tzinfo is not None
     with pytest.raises(Exception, match="closed"):
         seen["store"].conn.execute("SELECT 1")
+
+
+def test_the_home_screen_loads_no_fsrs(tmp_path: Path) -> None:
+    """Start-up pays only for what home shows: scheduling loads with the first answer."""
+    code = f"""
+import sys
+from datetime import UTC, datetime
+from quizzer.cli import Context
+from quizzer.cli_progress import open_store, scheduler_for
+from quizzer.tui.app import make_app
+from quizzer.tui.screens.home import HomeScreen
+
+async def home_then_quit(pilot):
+    while not isinstance(pilot.app.screen, HomeScreen):
+        await pilot.pause(0.05)
+    await pilot.pause()
+    pilot.app.exit()
+
+obj = Context(({str(TEST_BANKS)!r},), {str(tmp_path / "q.db")!r})
+with open_store(obj) as store:
+    make_app(obj.library(), store, scheduler_for(store), lambda: datetime.now(UTC)).run(
+        headless=True, auto_pilot=home_then_quit)
+print("fsrs" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "False"
