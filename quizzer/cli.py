@@ -6,6 +6,7 @@ that need them, so `quizzer --version` and `quizzer validate` start fast.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -43,7 +44,15 @@ class Context:
         from quizzer.paths import shipped_catalog
 
         paths = self.bank_dirs()
-        result = check(paths, shipped_catalog(), BankCache(default_cache_file(paths)))
+        # The banks live as long as this process: once loaded (with the cyclic collector paused, as
+        # check does), they are frozen out of its sight, so that no later collection rescans
+        # thousands of questions (about 35 ms a time for 10,000).
+        gc.disable()
+        try:
+            result = check(paths, shipped_catalog(), BankCache(default_cache_file(paths)))
+        finally:
+            gc.freeze()
+            gc.enable()
         if result.library is None:
             for problem in result.problems[:5]:
                 click.echo(str(problem), err=True)
