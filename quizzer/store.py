@@ -285,6 +285,12 @@ class Store:
         (As many as the user has met: a new user's set is small, whatever the size of the banks.)"""
         return {r[0] for r in self._tuples("SELECT gid FROM cards WHERE reviews > 0 OR suspended = 1")}
 
+    def due_for_ranking(self, due_sql: str, params: Mapping[str, Any], latest: datetime) -> list[tuple[Any, ...]]:
+        """(gid, due, last_review, stability) of the cards `due_sql` calls due, through the due index
+        (nothing due later than `latest`): the four values ranking them by recall needs."""
+        return self._tuples(f"SELECT gid, due, last_review, stability FROM cards WHERE due <= :latest AND {due_sql}",
+                            {**params, "latest": to_iso(latest)})
+
     def card_gids(self) -> list[str]:
         return [r[0] for r in self._tuples("SELECT gid FROM cards")]
 

@@ -74,14 +74,16 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     end = day_end(now, tz)
     reviews_today, new_today = _today_counts(store, now, tz)
     rule = DueRule(now, end)
-    due = [c for c in store.card_states(rule.latest) if c.gid in library and rule.is_due(c)]
-    # Light tuples, with only the last review parsed: the queue may weigh thousands of due cards.
+    # The due rule runs in SQLite and only four values per card come back, the last review parsed
+    # alone: the queue may weigh thousands of due cards. fsrs's recall ranks them, weakest first.
     recall = scheduler.recall_at(now)
-    due.sort(key=lambda c: (recall(_parsed(c.last_review), c.stability), c.due))
+    due = sorted((recall(_parsed(last), stability), due_at, gid)
+                 for gid, due_at, last, stability in store.due_for_ranking(rule.sql, rule.sql_params, rule.latest)
+                 if gid in library)
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
     want = max(0, settings.new_per_day - new_today)
     new = interleave(first_unseen(library, store.not_new_gids(), want))[:want]
-    return [q for c in due if (q := library.get(c.gid)) is not None] + new
+    return [q for _, _, gid in due if (q := library.get(gid)) is not None] + new
 
 
 def _parsed(stored: str | None) -> datetime | None:
