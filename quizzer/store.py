@@ -105,9 +105,8 @@ def _card(row: tuple[Any, ...]) -> CardRow:
 
 
 class CardState(NamedTuple):
-    """What counting and queueing need of a card, dates left as stored text (ISO, UTC, fixed
-    width: text order is time order), so that reading thousands of cards parses no dates.
-    A tuple: cheap by the 10,000."""
+    """What counting needs of a card, with `due` left as stored text (ISO, UTC, fixed width: text
+    order is time order), so that reading thousands of cards parses no dates. A tuple: cheap by the 10,000."""
 
     gid: str
     category: str
@@ -115,8 +114,6 @@ class CardState(NamedTuple):
     due: str
     reviews: int
     suspended: int  # 0 or 1, as stored
-    last_review: str | None = None
-    stability: float | None = None
 
 
 def _review(row: sqlite3.Row) -> ReviewRow:
@@ -273,7 +270,7 @@ class Store:
 
     def card_states(self, due_before: datetime | None = None) -> list[CardState]:
         """Every card, or (through the due index) those due by `due_before`, as light tuples."""
-        columns = "gid, category, state, due, reviews, suspended, last_review, stability"
+        columns = "gid, category, state, due, reviews, suspended"
         if due_before is None:
             rows = self._tuples(f"SELECT {columns} FROM cards")
         else:
