@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from quizzer.model import CATEGORIES
-from quizzer.store import Store, to_iso
+from quizzer.records import to_iso
+from quizzer.store import Store
 
 WORDS = ("attention kv cache tensor pipeline gradient quantization latency throughput memory bandwidth "
          "token batch prefill decode expert router adapter rank layer norm softmax scale head shard").split()

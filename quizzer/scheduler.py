@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from quizzer.model import AGAIN
-from quizzer.store import REVIEW, CardRow, ReviewRow
+from quizzer.records import REVIEW, CardRow, ReviewRow
 
 if TYPE_CHECKING:  # fsrs itself loads on the first review: the home screen and counts never need it
     from fsrs import Card

@@ -16,8 +16,9 @@ from typing import Any
 
 from quizzer.grading import Grade, grade
 from quizzer.model import Library, Question
+from quizzer.records import LEARNING, REVIEW, CardRow, ReviewRow, new_review_id
 from quizzer.scheduler import Scheduler
-from quizzer.store import LEARNING, REVIEW, CardRow, ReviewRow, Store, new_review_id
+from quizzer.store import Store
 from quizzer.study_queue import LEARN_AHEAD
 from quizzer.studyday import day_end, study_day
 

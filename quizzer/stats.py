@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from quizzer.model import Library
-from quizzer.store import REVIEW, Store
+from quizzer.records import REVIEW
+from quizzer.store import Store
 from quizzer.study_queue import DueRule
 from quizzer.studyday import day_end, study_day
 

@@ -7,17 +7,16 @@ Plain `sqlite3` is used at run time so that read-only commands start fast; `sqli
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import struct
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from quizzer.records import CARD_COLUMNS, CardRow, CardState, ReviewRow, card_from_row, review_from_row, to_iso
 
 # Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
 SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index")
@@ -29,99 +28,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 class StoreError(Exception):
     """A problem with the database that the user must see as one clear line."""
-
-
-def new_review_id(when: datetime) -> str:
-    """A UUID in the version-7 layout: 48 bits of Unix milliseconds, then random bits.
-
-    Time-ordered ids append at the right edge of the log's unique index instead of touching a
-    random page of it (on a million-review log: 158 -> 31 us per insert, p99 1.1 -> 0.3 ms).
-    """
-    ms = int(when.timestamp() * 1000) & ((1 << 48) - 1)
-    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
-    return str(uuid.UUID(int=value))
-
-
-def to_iso(dt: datetime) -> str:
-    """UTC ISO-8601 text with a fixed width, so that text order is time order."""
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-# Card states as fsrs numbers them (fsrs.State), stored as plain ints.
-LEARNING, REVIEW, RELEARNING = 1, 2, 3
-
-
-@dataclass(slots=True)
-class CardRow:
-    gid: str
-    category: str
-    state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reviews: int = 0
-    lapses: int = 0
-    suspended: bool = False
-    flagged: bool = False
-
-
-@dataclass(slots=True)
-class ReviewRow:
-    id: str
-    gid: str
-    category: str
-    reviewed_at: datetime
-    day: str
-    rating: int
-    score: float
-    response: str
-    duration_ms: int | None
-    session_id: str | None
-    content_hash: str
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["reviewed_at"] = to_iso(self.reviewed_at)
-        return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-CARD_COLUMNS = ("gid, category, state, step, stability, difficulty, due, last_review, reviews, lapses,"
-                " suspended, flagged")
-
-
-def _card(row: tuple[Any, ...]) -> CardRow:
-    """A card from a row selected with CARD_COLUMNS (positional: this runs for every due card)."""
-    gid, category, state, step, stability, difficulty, due, last, reviews, lapses, suspended, flagged = row
-    return CardRow(gid, category, state, step, stability, difficulty, datetime.fromisoformat(due),
-                   datetime.fromisoformat(last) if last else None, reviews, lapses, bool(suspended), bool(flagged))
-
-
-class CardState(NamedTuple):
-    """What counting needs of a card, with `due` left as stored text (ISO, UTC, fixed width: text
-    order is time order), so that reading thousands of cards parses no dates. A tuple: cheap by the 10,000."""
-
-    gid: str
-    category: str
-    state: int
-    due: str
-    reviews: int
-    suspended: int  # 0 or 1, as stored
-
-
-def _review(row: sqlite3.Row) -> ReviewRow:
-    return ReviewRow(
-        id=row["id"], gid=row["gid"], category=row["category"], reviewed_at=from_iso(row["reviewed_at"]),
-        day=row["day"], rating=row["rating"], score=row["score"], response=row["response"],
-        duration_ms=row["duration_ms"], session_id=row["session_id"], content_hash=row["content_hash"],
-    )
 
 
 def check_file(path: Path) -> None:
@@ -254,7 +160,7 @@ class Store:
     def _cards(self, where: str = "", args: tuple[Any, ...] = ()) -> list[CardRow]:
         cur = self.conn.cursor()
         cur.row_factory = None  # plain tuples: much cheaper than sqlite3.Row for thousands of cards
-        return [_card(r) for r in cur.execute(f"SELECT {CARD_COLUMNS} FROM cards {where}", args)]
+        return [card_from_row(r) for r in cur.execute(f"SELECT {CARD_COLUMNS} FROM cards {where}", args)]
 
     def card(self, gid: str) -> CardRow | None:
         found = self._cards("WHERE gid = ?", (gid,))
@@ -362,11 +268,11 @@ class Store:
 
     def reviews_of(self, gid: str) -> list[ReviewRow]:
         rows = self.conn.execute("SELECT * FROM reviews WHERE gid = ? ORDER BY reviewed_at, id", (gid,))
-        return [_review(r) for r in rows]
+        return [review_from_row(r) for r in rows]
 
     def iter_reviews(self) -> Iterator[ReviewRow]:
         for row in self.conn.execute("SELECT * FROM reviews ORDER BY reviewed_at, id"):
-            yield _review(row)
+            yield review_from_row(row)
 
     def review_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])

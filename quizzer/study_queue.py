@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from quizzer.model import CATEGORIES, Library, Question
-from quizzer.store import REVIEW, CardRow, CardState, Store, to_iso
+from quizzer.records import REVIEW, CardRow, CardState, to_iso
+from quizzer.store import Store
 from quizzer.studyday import day_end, study_day
 
 if TYPE_CHECKING:  # scoring by recall needs fsrs; the counts here do not

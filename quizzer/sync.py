@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quizzer.store import ReviewRow
+from quizzer.records import ReviewRow
 from quizzer.studyday import study_day
 
 GID = re.compile(r"^[a-z0-9-]+/[a-z0-9]+(-[a-z0-9]+)*$")

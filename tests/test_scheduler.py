@@ -10,8 +10,8 @@ from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
 
 from quizzer.model import AGAIN, EASY, GOOD, HARD
+from quizzer.records import LEARNING, RELEARNING, REVIEW, CardRow
 from quizzer.scheduler import Scheduler, Settings
-from quizzer.store import LEARNING, RELEARNING, REVIEW, CardRow
 from quizzer.studyday import day_end, study_day
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

@@ -11,9 +11,10 @@ import pytest
 
 from quizzer.model import Library
 from quizzer.plain import PlainSession, pick_choices
+from quizzer.records import CardRow, CardState, to_iso
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.session import Session
-from quizzer.store import CardRow, CardState, Store, to_iso
+from quizzer.store import Store
 from quizzer.study_queue import LEARN_AHEAD, DueRule, interleave, quiz_selection, todays_queue
 
 

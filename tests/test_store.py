@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from quizzer import migrations as migrations_module
+from quizzer.records import CardRow, ReviewRow
 from quizzer.scheduler import Scheduler
-from quizzer.store import SCHEMA, CardRow, ReviewRow, Store, StoreError
+from quizzer.store import SCHEMA, Store, StoreError
 
 from .conftest import DATA
 
@@ -187,7 +188,7 @@ def test_reset_keeps_history_unless_asked(tmp_path: Path) -> None:
 def test_review_ids_are_version_7_and_sort_by_time() -> None:
     import uuid
 
-    from quizzer.store import new_review_id
+    from quizzer.records import new_review_id
 
     ids = [new_review_id(T0 + timedelta(milliseconds=5 * i)) for i in range(50)]
     assert ids == sorted(ids) and len(set(ids)) == 50
