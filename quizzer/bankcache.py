@@ -1,10 +1,13 @@
 """A cache of parsed and validated banks, so that starting quizzer does not re-parse YAML.
 
 Each entry is keyed by the file's absolute path, size, mtime and content hash, so an edited file
-is always re-read. The cache file is a JSON header and a `marshal` payload of plain tuples and
-strings (fast to read, and never code that runs: unlike pickle it constructs no objects of ours).
-The header carries a checksum of the payload, the quizzer and Python versions and the Question
-fields: a damaged, stale or foreign cache is ignored and rebuilt, never trusted.
+is always re-read. The cache file is a JSON header line, a `marshal` index of the entries, then
+one `marshal` blob of question rows per bank: plain tuples and strings (fast to read, and never
+code that runs: unlike pickle it constructs no objects of ours). A bank's blob is read only when
+its questions are needed, so counting questions (`quizzer stats`) reads the index alone. The
+header carries the index's length and checksum, the quizzer and Python versions and the Question
+fields, and each blob its own checksum: a damaged, stale or foreign cache (or blob) is ignored
+and rebuilt, never trusted.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from typing import Any
 from quizzer import __version__
 from quizzer.model import Article, Bank, Question
 
-FORMAT = 2
+FORMAT = 3
 CACHE_ENV = "QUIZZER_CACHE_DIR"
 LEGACY_NAME = "banks.json"
+MAX_HEADER = 4096  # bytes: the JSON header line is far shorter; anything longer is not ours
 QUESTION_FIELDS = [f.name for f in fields(Question) if f.init]
 ARTICLE_FIELDS = [f.name for f in fields(Article)]
 
@@ -64,53 +68,96 @@ def _header() -> dict[str, Any]:
             "question": QUESTION_FIELDS, "article": ARTICLE_FIELDS}
 
 
+
 class BankCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._entries: dict[str, dict[str, Any]] | None = None
         self._used: set[str] = set()  # entries asked for in this run; `save` keeps only these
+        self._blobs_at: tuple[int, tuple[int, int, int]] | None = None  # offset, file identity
+        self._blobs: memoryview | None = None
         self.dirty = False
 
     @property
     def entries(self) -> dict[str, dict[str, Any]]:
         # Read on first use, which is inside the loading that `banks.check` does with the cyclic
-        # collector paused: the payload is tens of thousands of tuples.
+        # collector paused.
         if self._entries is None:
-            self._entries = self._read(self.path) if self.path is not None else {}
+            self._entries = self._read_index() if self.path is not None else {}
         return self._entries
 
-    @staticmethod
-    def _read(path: Path) -> dict[str, dict[str, Any]]:
+    def _read_index(self) -> dict[str, dict[str, Any]]:
+        assert self.path is not None
         try:
-            raw = path.read_bytes()
-            cut = raw.index(b"\n")
-            header, payload = raw[:cut], memoryview(raw)[cut + 1:]  # no copy of the payload
-            meta = json.loads(header)
-            if not isinstance(meta, dict) or meta.pop("sum", None) != zlib.crc32(payload) or meta != _header():
+            with self.path.open("rb") as f:
+                st = os.fstat(f.fileno())
+                line = f.readline(MAX_HEADER)
+                meta = json.loads(line)
+                if not isinstance(meta, dict):
+                    return {}
+                length, crc = meta.pop("index", (-1, None))
+                if meta != _header() or not isinstance(length, int) or length < 0:
+                    return {}
+                index = f.read(length)
+            if len(index) != length or zlib.crc32(index) != crc:
                 return {}
-            entries = marshal.loads(payload)
-            return entries if isinstance(entries, dict) else {}
+            entries = marshal.loads(index)
         except (OSError, ValueError, EOFError, TypeError):
             return {}
+        if not isinstance(entries, dict):
+            return {}
+        self._blobs_at = (len(line) + length, (st.st_ino, st.st_size, st.st_mtime_ns))
+        return entries
 
-    def _match(self, file: Path, kind: str, extra: str = "") -> tuple[str, dict[str, Any] | None, bytes | None]:
+    def _blob_section(self) -> memoryview | None:
+        """The blobs of the file whose index was read, read once on first need; None if that file
+        has since been replaced (by another quizzer saving): its entries are then misses."""
+        if self._blobs is None and self._blobs_at is not None and self.path is not None:
+            start, identity = self._blobs_at
+            self._blobs_at = None
+            try:
+                with self.path.open("rb") as f:
+                    st = os.fstat(f.fileno())
+                    if (st.st_ino, st.st_size, st.st_mtime_ns) == identity:
+                        f.seek(start)
+                        self._blobs = memoryview(f.read())
+            except OSError:
+                pass
+        return self._blobs
+
+    def _rows(self, entry: dict[str, Any]) -> bytes | memoryview | None:
+        """An entry's marshalled question rows: made in this run, or its checked blob on disk."""
+        fresh = entry.get("rows")
+        if isinstance(fresh, bytes):
+            return fresh
+        section = self._blob_section()
+        try:
+            offset, length, crc = entry["blob"]
+            if section is None or offset < 0 or length < 0 or offset + length > len(section):
+                return None
+            blob = section[offset:offset + length]
+        except (KeyError, TypeError, ValueError):
+            return None
+        return blob if zlib.crc32(blob) == crc else None
+
+    def _match(self, file: Path, kind: str, extra: str = "") -> dict[str, Any] | None:
         key = f"{kind}:{file.resolve()}"
         self._used.add(key)
         entry = self.entries.get(key)
         try:
             st = file.stat()
         except OSError:
-            return key, None, None
+            return None
         if not entry or entry.get("size") != st.st_size or entry.get("mtime") != st.st_mtime_ns \
                 or entry.get("extra") != extra:
-            return key, None, None
+            return None
         try:
             raw = file.read_bytes()
         except OSError:
-            return key, None, None
-        return key, (entry if entry.get("hash") == _digest(raw) else None), raw
+            return None
+        return entry if entry.get("hash") == _digest(raw) else None
 
-    def _put(self, key: str, file: Path, extra: str, data: Any) -> None:
+    def _put(self, key: str, file: Path, extra: str, data: Any, rows: bytes | None = None) -> None:
         try:
             st = file.stat()
             raw = file.read_bytes()
@@ -118,13 +165,15 @@ class BankCache:
             return
         if st.st_mtime_ns != file.stat().st_mtime_ns:
             return  # changed while we read it: do not cache a guess
-        self.entries[key] = {"size": st.st_size, "mtime": st.st_mtime_ns, "hash": _digest(raw),
-                             "extra": extra, "data": data}
+        entry = {"size": st.st_size, "mtime": st.st_mtime_ns, "hash": _digest(raw), "extra": extra, "data": data}
+        if rows is not None:
+            entry["rows"] = rows
+        self.entries[key] = entry
         self._used.add(key)
         self.dirty = True
 
     def catalog(self, file: Path) -> dict[str, Article] | None:
-        _, entry, _ = self._match(file, "catalog")
+        entry = self._match(file, "catalog")
         if entry is None:
             return None
         try:
@@ -136,19 +185,35 @@ class BankCache:
         self._put(f"catalog:{file.resolve()}", file, "", tuple(astuple(a) for a in articles.values()))
 
     def bank(self, file: Path, catalog: str) -> Bank | None:
-        _, entry, _ = self._match(file, "bank", catalog)
+        entry = self._match(file, "bank", catalog)
+        rows = self._rows(entry) if entry is not None else None
+        if entry is None or rows is None:
+            return None
+        try:
+            category, title, description, _ = entry["data"]
+            return Bank(category, title, description, tuple(Question(*row) for row in marshal.loads(rows)), str(file))
+        except (TypeError, KeyError, ValueError, EOFError):
+            return None
+
+    def bank_gids(self, file: Path, catalog: str) -> tuple[str, tuple[str, ...]] | None:
+        """(category, global ids) of an unchanged bank, from the index alone: no question is built."""
+        entry = self._match(file, "bank", catalog)
         if entry is None:
             return None
         try:
-            category, title, description, rows = entry["data"]
-            return Bank(category, title, description, tuple(Question(*row) for row in rows), str(file))
+            category, _, _, gids = entry["data"]
         except (TypeError, KeyError, ValueError):
             return None
+        if not isinstance(category, str) or not isinstance(gids, tuple) \
+                or not all(isinstance(g, str) for g in gids):
+            return None
+        return category, gids
 
     def put_bank(self, file: Path, catalog: str, bank: Bank) -> None:
         # Field by field (not astuple, which would copy nested tuples): rows stay positional.
         rows = tuple(tuple(getattr(q, name) for name in QUESTION_FIELDS) for q in bank.questions)
-        self._put(f"bank:{file.resolve()}", file, catalog, (bank.category, bank.title, bank.description, rows))
+        data = (bank.category, bank.title, bank.description, tuple(q.gid for q in bank.questions))
+        self._put(f"bank:{file.resolve()}", file, catalog, data, marshal.dumps(rows))
 
     def save(self) -> None:
         """Write atomically (temp file + rename); a failure to write just means no cache next time.
@@ -161,8 +226,21 @@ class BankCache:
             del self.entries[key]
         if not self.dirty and not stale:
             return
-        payload = marshal.dumps(self.entries)
-        header = json.dumps({**_header(), "sum": zlib.crc32(payload)}).encode()
+        index: dict[str, dict[str, Any]] = {}
+        blobs: list[bytes | memoryview] = []
+        offset = 0
+        for key, entry in self.entries.items():
+            meta = {k: v for k, v in entry.items() if k not in ("rows", "blob")}
+            if "rows" in entry or "blob" in entry:
+                rows = self._rows(entry)
+                if rows is None:
+                    continue  # its blob went with a cache file another run replaced: re-read next time
+                meta["blob"] = (offset, len(rows), zlib.crc32(rows))
+                blobs.append(rows)
+                offset += len(rows)
+            index[key] = meta
+        payload = marshal.dumps(index)
+        header = json.dumps({**_header(), "index": [len(payload), zlib.crc32(payload)]}).encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.path.name != LEGACY_NAME:  # the one file for all bank folders of earlier versions
@@ -170,6 +248,8 @@ class BankCache:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".banks-", suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 f.write(header + b"\n" + payload)
+                for blob in blobs:
+                    f.write(blob)
             os.replace(tmp, self.path)
         except OSError:
             return

@@ -22,6 +22,7 @@ from quizzer.model import (
     Bank,
     Library,
     Question,
+    QuestionIndex,
 )
 from quizzer.problems import KeyPath, Problem
 from quizzer.schema import (
@@ -198,6 +199,12 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+def _catalog_order(shipped_catalog: Path | None, catalogs: list[Path]) -> list[Path]:
+    """The shipped catalog first, so that a bank folder's own `articles.yaml` extends it."""
+    first = [shipped_catalog] if shipped_catalog and shipped_catalog.exists() else []
+    return first + [c for c in catalogs if c != shipped_catalog]
+
+
 def check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache | None = None) -> CheckResult:
     """Validate the banks at `paths` (files or folders) with refs resolved against the shipped
     catalog plus any `articles.yaml` among the paths."""
@@ -208,8 +215,7 @@ def check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache 
 def _check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache | None) -> CheckResult:
     bank_files, catalogs, problems = discover(paths)
     articles: dict[str, Article] = {}
-    catalog_files = ([shipped_catalog] if shipped_catalog and shipped_catalog.exists() else [])
-    for cat_path in catalog_files + [c for c in catalogs if c != shipped_catalog]:
+    for cat_path in _catalog_order(shipped_catalog, catalogs):
         found = cache.catalog(cat_path) if cache else None
         if found is None:
             found, cat_problems = load_catalog(cat_path)
@@ -240,6 +246,33 @@ def _check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache
     if cache and library is not None:
         cache.save()
     return CheckResult(library, problems, len(bank_files))
+
+
+def cached_index(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache) -> QuestionIndex | None:
+    """The banks' question ids straight from the cache's index, when every bank and catalog is
+    unchanged since it was validated; otherwise None, and the caller runs `check` (which re-reads
+    what changed and reports any problem). No question is built: counting needs only the ids."""
+    bank_files, catalogs, problems = discover(paths)
+    if problems or not bank_files:
+        return None
+    articles: dict[str, Article] = {}
+    for cat_path in _catalog_order(shipped_catalog, catalogs):
+        found = cache.catalog(cat_path)
+        if found is None:
+            return None
+        articles.update(found)
+    key = catalog_key(articles)
+    by_category: dict[str, tuple[str, ...]] = {}
+    count = 0
+    for path in bank_files:
+        got = cache.bank_gids(path, key)
+        if got is None:
+            return None
+        category, gids = got
+        by_category[category] = by_category.get(category, ()) + gids
+        count += len(gids)
+    index = QuestionIndex(by_category)
+    return index if len(index) == count else None  # an id in two files: `check` reports it
 
 
 def load_library(paths: Sequence[Path], shipped_catalog: Path | None) -> Library:

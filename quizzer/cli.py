@@ -17,7 +17,7 @@ import click
 from quizzer import __version__
 
 if TYPE_CHECKING:
-    from quizzer.model import Library, Question
+    from quizzer.model import Counted, Library, Question
 
 
 class Context:
@@ -61,6 +61,19 @@ class Context:
                 click.echo(f"... and {more} more", err=True)
             fail("the banks have problems; run 'quizzer validate' for the full list")
         return result.library
+
+
+    def question_index(self) -> Counted:
+        """What counting progress needs of the banks: their ids from the bank cache alone when no
+        file changed (no question is built), else the full library, validated."""
+        from quizzer.bankcache import BankCache, default_cache_file
+        from quizzer.banks import cached_index
+        from quizzer.paths import shipped_catalog
+
+        paths = self.bank_dirs()
+        cache_file = default_cache_file(paths)
+        index = cached_index(paths, shipped_catalog(), BankCache(cache_file)) if cache_file else None
+        return index if index is not None else self.library()
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -152,9 +152,9 @@ def stats(obj: Context, as_json: bool) -> None:
     """Per category: questions, seen, due, reviews, retention (30 days) and mastery; the streak."""
     from quizzer.stats import compute
 
-    library = obj.library()
+    banks = obj.question_index()
     with open_store(obj) as store:
-        data = compute(library, store, utc_now())
+        data = compute(banks, store, utc_now())
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return

@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Protocol
 
 CATEGORIES: tuple[str, ...] = (
     "base",
@@ -105,6 +107,40 @@ class Bank:
     path: str
 
 
+class Counted(Protocol):
+    """What counting progress needs of the banks: a `Library`, or a `QuestionIndex` read from the
+    bank cache without building the questions."""
+
+    def __contains__(self, gid: object) -> bool: ...
+
+    def gids(self) -> AbstractSet[str]: ...
+
+    def category_sizes(self) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class QuestionIndex:
+    """The global ids of the banks' questions by category, and nothing else of them."""
+
+    gids_by_category: Mapping[str, tuple[str, ...]]
+    _gids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_gids", frozenset(g for gids in self.gids_by_category.values() for g in gids))
+
+    def __contains__(self, gid: object) -> bool:
+        return gid in self._gids
+
+    def __len__(self) -> int:
+        return len(self._gids)
+
+    def gids(self) -> AbstractSet[str]:
+        return self._gids
+
+    def category_sizes(self) -> dict[str, int]:
+        return {c: len(self.gids_by_category[c]) for c in CATEGORIES if c in self.gids_by_category}
+
+
 @dataclass(frozen=True)
 class Library:
     """All loaded banks plus the article catalog that their refs resolve against."""
@@ -125,6 +161,9 @@ class Library:
         """Whether a global id names a question in these banks."""
         return gid in self._by_gid
 
+    def gids(self) -> AbstractSet[str]:
+        return self._by_gid.keys()
+
     def __iter__(self) -> Iterator[Question]:
         """Questions in category order, then file order."""
         for bank in self.ordered_banks():
@@ -143,6 +182,13 @@ class Library:
     def categories(self) -> list[str]:
         present = {b.category for b in self.banks}
         return [c for c in CATEGORIES if c in present]
+
+    def category_sizes(self) -> dict[str, int]:
+        """category -> its number of questions, in category order."""
+        sizes = dict.fromkeys(self.categories(), 0)
+        for bank in self.banks:
+            sizes[bank.category] += len(bank.questions)
+        return sizes
 
     def title_of(self, category: str) -> str:
         for bank in self.ordered_banks():

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from quizzer.model import Library
+from quizzer.model import Counted, Library
 from quizzer.records import REVIEW
 from quizzer.store import Store
 from quizzer.study_queue import DueRule
@@ -32,7 +32,7 @@ def streak(days_with_reviews: set[date], today: date) -> int:
     return n
 
 
-def compute(library: Library, store: Store, now: datetime, tz: tzinfo | None = None) -> dict[str, Any]:
+def compute(library: Counted, store: Store, now: datetime, tz: tzinfo | None = None) -> dict[str, Any]:
     """Per category and in total: counts, 30-day retention and mastery; and the streak.
 
     Mastery is the share of the questions still studied (not suspended) that are learned and not
@@ -40,9 +40,7 @@ def compute(library: Library, store: Store, now: datetime, tz: tzinfo | None = N
     recall "now" would count a question missed a minute ago as known.)"""
     today = study_day(now, tz)
     end = day_end(now, tz)
-    cats: dict[str, dict[str, Any]] = {c: _blank() for c in library.categories()}
-    for q in library:
-        cats[q.category]["questions"] += 1
+    cats: dict[str, dict[str, Any]] = {c: {**_blank(), "questions": n} for c, n in library.category_sizes().items()}
     _count_cards(library, store, DueRule(now, end), cats)
     since = (today - timedelta(days=29)).isoformat()
     for category, (reviews, correct) in store.review_totals().items():
@@ -66,7 +64,7 @@ def compute(library: Library, store: Store, now: datetime, tz: tzinfo | None = N
 COUNTED = ("seen", "suspended", "due_now", "mastered")
 
 
-def _count_cards(library: Library, store: Store, rule: DueRule, cats: dict[str, dict[str, Any]]) -> None:
+def _count_cards(library: Counted, store: Store, rule: DueRule, cats: dict[str, dict[str, Any]]) -> None:
     """Add each category's seen, suspended, due and mastered cards to `cats`.
 
     SQLite sums them over the whole table; the few cards of questions no longer in the banks
@@ -78,7 +76,7 @@ def _count_cards(library: Library, store: Store, rule: DueRule, cats: dict[str, 
         if category in cats:
             for key, n in zip(COUNTED, counts, strict=True):
                 cats[category][key] += n
-    orphans = {gid for gid in store.card_gids() if gid not in library}
+    orphans = set(store.card_gids()).difference(library.gids())
     if not orphans:
         return
     for card in store.card_states():

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from quizzer.bankcache import BankCache, default_cache_file
-from quizzer.banks import check
+from quizzer import banks as banks_module
+from quizzer.banks import cached_index, check
 from quizzer.paths import shipped_catalog
 
 from .conftest import TEST_BANKS
@@ -64,9 +65,12 @@ def test_damaged_cache_is_rebuilt(banks: Path, tmp_path: Path, damage: bytes | N
     cold, _ = load(banks, cache_file)
     raw = cache_file.read_bytes()
     cache_file.write_bytes(raw[:-40] + b"X" * 40 if damage is None else damage)
-    again, _ = load(banks, cache_file)
+    again, cache = load(banks, cache_file)
     assert again == cold
-    assert cache_file.read_bytes() == raw  # rebuilt
+    assert cache.dirty is False and cache_file.read_bytes() != (damage or b"")  # rebuilt and saved
+    served, cache = load(banks, cache_file)
+    assert served == cold
+    assert not cache.dirty  # the rebuilt cache answers everything
 
 
 def test_unwritable_cache_location_is_harmless(banks: Path, tmp_path: Path) -> None:
@@ -102,3 +106,59 @@ def test_entries_of_files_no_longer_loaded_are_dropped(banks: Path, tmp_path: Pa
     kept = set(BankCache(cache_file).entries)
     assert f"bank:{(banks / 'base.yaml').resolve()}" in kept
     assert not any("inference.yaml" in k for k in kept)
+
+
+def test_damaged_blob_rereads_only_its_bank(banks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_file = tmp_path / "banks.json"
+    cold, _ = load(banks, cache_file)
+    raw = cache_file.read_bytes()
+    cache_file.write_bytes(raw[:-40] + b"X" * 40)  # inside the last bank's blob, past the index
+    parsed: list[str] = []
+    real = banks_module.load_bank
+
+    def counting(path: Path, articles: dict[str, object]) -> object:
+        parsed.append(path.name)
+        return real(path, articles)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(banks_module, "load_bank", counting)
+    again, _ = load(banks, cache_file)
+    assert again == cold
+    assert len(parsed) == 1
+
+
+def test_index_from_the_cache_matches_the_library(banks: Path, tmp_path: Path) -> None:
+    cache_file = tmp_path / "banks.json"
+    assert cached_index([banks], shipped_catalog(), BankCache(cache_file)) is None  # nothing cached yet
+    result = check([banks], shipped_catalog(), BankCache(cache_file))
+    assert result.library is not None
+    index = cached_index([banks], shipped_catalog(), BankCache(cache_file))
+    assert index is not None
+    assert index.category_sizes() == result.library.category_sizes()
+    assert set(index.gids()) == set(result.library.gids())
+    assert "base/bf16-exponent" in index and "base/nope" not in index and len(index) == len(result.library)
+
+
+def test_index_reads_no_question_rows(banks: Path, tmp_path: Path) -> None:
+    cache_file = tmp_path / "banks.json"
+    load(banks, cache_file)
+    raw = cache_file.read_bytes()
+    cache_file.write_bytes(raw[:-40] + b"X" * 40)  # a damaged blob: the index alone is still sound
+    assert cached_index([banks], shipped_catalog(), BankCache(cache_file)) is not None
+
+
+@pytest.mark.parametrize("change", ["edit", "new file", "folder twice"])
+def test_index_is_not_served_when_a_bank_changed(banks: Path, tmp_path: Path, change: str) -> None:
+    cache_file = tmp_path / "banks.json"
+    load(banks, cache_file)
+    path = banks / "base.yaml"
+    if change == "edit":
+        st = path.stat()
+        path.write_text(path.read_text(encoding="utf-8").replace("BF16 has the same", "BF16 has the SAME"),
+                        encoding="utf-8")
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    elif change == "new file":
+        shutil.copy(path, banks / "base-copy.yaml")
+    paths = [banks, banks] if change == "folder twice" else [banks]  # every file cached, every id twice
+    assert cached_index(paths, shipped_catalog(), BankCache(cache_file)) is None
+    if change == "folder twice":
+        assert check(paths, shipped_catalog()).library is None  # the full check says why

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,22 @@ def test_stats_json_on_a_new_database(tmp_path: Path) -> None:
     assert data["totals"]["questions"] == 6 and data["totals"]["seen"] == 0
     assert data["totals"]["retention_30d"] is None and data["streak_days"] == 0
     assert list(data["categories"]) == ["base", "inference"]
+
+
+def test_stats_from_the_cache_index_agree_and_see_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    banks = tmp_path / "banks"
+    shutil.copytree(TEST_BANKS, banks)
+    db, b = tmp_path / "q.db", ("--banks", str(banks))
+    assert run(*b, "review", "--plain", stdin=b"true\nPagedAttention\n", db=db).returncode == 0
+    warm = stats(db, *b)  # the review run cached the banks: stats reads only the cache's index
+    monkeypatch.setenv("QUIZZER_CACHE_DIR", "")
+    assert stats(db, *b) == warm  # no cache at all: the full load counts the same
+    monkeypatch.setenv("QUIZZER_CACHE_DIR", str(tmp_path / "cache"))
+    assert warm["totals"]["seen"] >= 1 and warm["totals"]["questions"] == 6
+    with (banks / "base.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: added-later\n    type: truefalse\n    level: 1\n    prompt: Added.\n    answer: true\n"
+                "    explanation: Added after the cache was written.\n    refs: [bf16-vs-fp16]\n")
+    assert stats(db, *b)["categories"]["base"]["questions"] == warm["categories"]["base"]["questions"] + 1
 
 
 def test_review_then_due(tmp_path: Path) -> None:
