@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -22,12 +21,14 @@ def new_review_id(when: datetime) -> str:
 
     Time-ordered ids append at the right edge of the log's unique index instead of touching a
     random page of it (on a million-review log: 158 -> 31 us per insert, p99 1.1 -> 0.3 ms).
+    Formatted here: building a `uuid.UUID` to print it took most of the time of making one.
     """
     ms = int(when.timestamp() * 1000) & ((1 << 48) - 1)
     value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
     value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
-    return str(uuid.UUID(int=value))
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def to_iso(dt: datetime) -> str:

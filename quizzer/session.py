@@ -62,7 +62,6 @@ class Session:
         self._queue = list(questions)
         self._pending: list[tuple[datetime, Question]] = []  # learning steps that come back later
         self._choices: dict[str, list[str]] = {}
-        self._hashes: dict[str, str] = {}  # content hash per question: JSON + sha256 is a tenth of an answer
         self.outcomes: list[Outcome] = []
         self.skipped: list[Question] = []
         self.started = clock()
@@ -113,7 +112,7 @@ class Session:
             id=new_review_id(now), gid=q.gid, category=q.category, reviewed_at=now,
             day=study_day(now, self.tz).isoformat(), rating=final, score=result.score,
             response=response[:MAX_RESPONSE_CHARS], duration_ms=duration_ms, session_id=self.id,
-            content_hash=self._content_hash(q),
+            content_hash=q.content_hash(),
         )
         card = self.store.record(
             review, lambda old: self.scheduler.next_card(old, q.gid, q.category, final, now, review.id))
@@ -122,11 +121,6 @@ class Session:
         if self.requeue and card.state != REVIEW and card.due < day_end(now, self.tz):
             self._pending.append((card.due, q))
         return outcome
-
-    def _content_hash(self, q: Question) -> str:
-        if q.gid not in self._hashes:
-            self._hashes[q.gid] = q.content_hash()
-        return self._hashes[q.gid]
 
     def skip(self, q: Question) -> None:
         self.skipped.append(q)

@@ -208,14 +208,20 @@ class Store:
     def due_cards(self, before: datetime) -> list[CardRow]:
         return self._cards("WHERE suspended = 0 AND reviews > 0 AND due <= ?", (to_iso(before),))
 
-    def _put_card(self, card: CardRow) -> None:
+    def _put_card(self, card: CardRow, exists: bool | None = None) -> None:
+        """Write a card; `exists` (when the caller has just read it) picks an in-place UPDATE, which
+        leaves the gid index alone, over the delete-and-insert that INSERT OR REPLACE does."""
+        values = (card.category, card.state, card.step, card.stability, card.difficulty, to_iso(card.due),
+                  to_iso(card.last_review) if card.last_review else None, card.reviews, card.lapses,
+                  int(card.suspended), int(card.flagged), card.gid)
+        if exists:
+            self.conn.execute(
+                "UPDATE cards SET category = ?, state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
+                " last_review = ?, reviews = ?, lapses = ?, suspended = ?, flagged = ? WHERE gid = ?", values)
+            return
         self.conn.execute(
-            "INSERT OR REPLACE INTO cards (gid, category, state, step, stability, difficulty, due, last_review,"
-            " reviews, lapses, suspended, flagged) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (card.gid, card.category, card.state, card.step, card.stability, card.difficulty, to_iso(card.due),
-             to_iso(card.last_review) if card.last_review else None, card.reviews, card.lapses,
-             int(card.suspended), int(card.flagged)),
-        )
+            "INSERT OR REPLACE INTO cards (category, state, step, stability, difficulty, due, last_review,"
+            " reviews, lapses, suspended, flagged, gid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", values)
 
     def record(self, review: ReviewRow, next_card: Callable[[CardRow | None], CardRow]) -> CardRow:
         """Append a review and update its card in one committed transaction.
@@ -232,7 +238,7 @@ class Store:
                 (review.id, review.gid, review.category, to_iso(review.reviewed_at), review.day, review.rating,
                  review.score, review.response, review.duration_ms, review.session_id, review.content_hash),
             )
-            self._put_card(card)
+            self._put_card(card, exists=old is not None)
             c.execute(
                 "INSERT INTO daily_counts (day, category, reviews, correct, new) VALUES (?, ?, 1, ?, ?)"
                 " ON CONFLICT (day, category) DO UPDATE SET reviews = reviews + 1,"

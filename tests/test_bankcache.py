@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.bankcache import BankCache, default_cache_file
 from quizzer import banks as banks_module
+from quizzer.bankcache import BankCache, default_cache_file
 from quizzer.banks import cached_index, check
 from quizzer.paths import shipped_catalog
 
@@ -37,6 +37,7 @@ def test_warm_load_equals_cold_load(banks: Path, tmp_path: Path) -> None:
     warm, cache = load(banks, cache_file)
     assert warm == cold
     assert not cache.dirty  # everything came from the cache
+    assert [q.content_hash() for q in warm] == [q.content_hash() for q in cold]  # type: ignore[attr-defined]
 
 
 def test_edited_file_is_reread_even_with_same_size_and_mtime(banks: Path, tmp_path: Path) -> None:

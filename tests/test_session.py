@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quizzer.model import Library
+from quizzer.model import Library, Question
 from quizzer.plain import PlainSession, pick_choices
 from quizzer.records import CardRow, CardState, to_iso
 from quizzer.scheduler import Scheduler, Settings
@@ -226,3 +226,16 @@ def test_due_rule_agrees_on_parsed_and_stored_cards(state: int, offset: timedelt
     db.execute("CREATE TABLE cards (state INTEGER, due TEXT, reviews INTEGER, suspended INTEGER)")
     db.execute("INSERT INTO cards VALUES (?, ?, ?, ?)", (state, to_iso(due), reviews, int(suspended)))
     assert bool(db.execute(f"SELECT {rule.sql} FROM cards", rule.sql_params).fetchone()[0]) is expected
+
+
+def test_each_review_records_the_content_hash_of_what_was_asked(library: Library, store: Store) -> None:
+    # Literal values: the hash must not change between versions for an unchanged question, or
+    # every review recorded before would look like one of an edited question.
+    q = library.get("base/bf16-exponent")
+    assert q is not None and q.content_hash() == "64d84351bf5982ac"
+    edited = Question(**{**{f: getattr(q, f) for f in ("category", "id", "type", "level", "answer", "explanation",
+                                                        "refs", "tags")}, "prompt": q.prompt + " (edited)"})
+    assert edited.content_hash() not in ("", q.content_hash())
+    session = Session(library, store, Scheduler(enable_fuzzing=False), lambda: T0, kind="quiz", questions=[q])
+    session.record(q, session.grade(q, "true"), "true", 1000)
+    assert [r.content_hash for r in store.reviews_of(q.gid)] == ["64d84351bf5982ac"]

@@ -192,7 +192,8 @@ def test_review_ids_are_version_7_and_sort_by_time() -> None:
 
     ids = [new_review_id(T0 + timedelta(milliseconds=5 * i)) for i in range(50)]
     assert ids == sorted(ids) and len(set(ids)) == 50
-    assert all(uuid.UUID(i).version == 7 for i in ids)
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+    assert all(str(uuid.UUID(i)) == i for i in ids)  # the canonical text form
 
 
 def test_store_close_checkpoints_the_wal(tmp_path: Path) -> None:
