@@ -30,6 +30,9 @@ DEFAULT_TOLERANCE = 0.02
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4  # the ratings a review records, numbered as fsrs.Rating
 
 Answer = str | bool | float | tuple[str, ...]
+# What json.dumps(ensure_ascii=False, sort_keys=True) builds on each call, built once: the content
+# hashes of every loaded question go through it.
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +90,8 @@ class Question:
         return self.fingerprint
 
     def _content_digest(self) -> str:
-        payload = json.dumps(
-            [self.type, self.prompt, self.answer, self.choices, self.accept,
-             self.tolerance, self.unit, self.key_points, self.explanation],
-            ensure_ascii=False,
-            sort_keys=True,
-        )
+        payload = _HASH_JSON.encode([self.type, self.prompt, self.answer, self.choices, self.accept,
+                                     self.tolerance, self.unit, self.key_points, self.explanation])
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
