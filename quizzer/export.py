@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from quizzer.mdsafe import escape_link_text, safe_block, safe_inline
+from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
 
 TYPE_LABELS = {
@@ -34,7 +34,7 @@ def _answer(q: Question) -> str:
     if q.type == "open":
         return safe_block(str(q.answer))
     if q.type == "multi":
-        return "\n".join(f"- {safe_inline(a)}" for a in q.correct_choices)
+        return "\n".join(list_item(a) for a in q.correct_choices)
     text = safe_inline(q.answer_text())
     if q.type == "short" and q.accept:
         text += " (also accepted: " + ", ".join(safe_inline(a) for a in q.accept) + ")"
@@ -49,13 +49,13 @@ def question_markdown(library: Library, q: Question, number: int, answers: bool)
         meta += " · tags: " + ", ".join(f"`{t}`" for t in q.tags)
     parts = [f"## {number}. `{q.gid}`", f"*{meta}*", safe_block(q.prompt)]
     if q.choices:
-        parts.append("\n".join(f"- {safe_inline(c)}" for c in q.choices))
+        parts.append("\n".join(list_item(c) for c in q.choices))
     if q.type == "numeric" and q.unit:
         parts.append(f"Answer in: {safe_inline(q.unit)}")
     if answers:
         body = ["<details><summary>Answer</summary>", f"**Answer:**\n\n{_answer(q)}"]
         if q.key_points:
-            body.append("**Key points:**\n\n" + "\n".join(f"- {safe_inline(k)}" for k in q.key_points))
+            body.append("**Key points:**\n\n" + "\n".join(list_item(k) for k in q.key_points))
         body.append(f"**Why:**\n\n{safe_block(q.explanation)}")
         body.append("</details>")
         parts.append("\n\n".join(body))

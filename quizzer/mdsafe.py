@@ -106,5 +106,14 @@ def safe_inline(text: str) -> str:
     return safe_block(one_line).replace("\n", " ")
 
 
+def list_item(text: str) -> str:
+    """`- text` as one list item. Text that would run into the bullet (`- --` is a thematic break,
+    `- - x` a nested list) has its first character escaped."""
+    body = safe_inline(text)
+    if body[:1] in ("-", "*", "_", "+"):
+        body = "\\" + body
+    return f"- {body}"
+
+
 def escape_link_text(text: str) -> str:
     return re.sub(r"([\[\]\\`*_<])", r"\\\1", " ".join(text.split()))

@@ -98,6 +98,9 @@ HOSTILE = [
     "> # quoted heading\n> </details>\n\n- # listed heading\n- item",
     "    indented code </details>\n\n***",
     "Setext two\n---",
+    "--",  # alone it is text; after a list bullet, `- --` would be a thematic break
+    "- nested",
+    "* *",
 ]
 
 

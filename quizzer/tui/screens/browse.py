@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
-from quizzer.mdsafe import safe_block, safe_inline
+from quizzer.mdsafe import list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, QUESTION_TYPES, Library, Question
 from quizzer.render import one_line
 from quizzer.search import SearchIndex
@@ -118,7 +118,7 @@ def question_markdown(library: Library, q: Question) -> str:
     """The whole question for reading: prompt, choices (bank order), answer, key points, why, references."""
     parts = [safe_block(q.prompt)]
     if q.choices:
-        parts.append("\n".join(f"- {safe_inline(c)}" for c in q.choices))
+        parts.append("\n".join(list_item(c) for c in q.choices))
     answer = q.answer_text() if q.type != "open" else ""
     if answer:
         parts.append(f"**Answer:** {safe_inline(answer)}")

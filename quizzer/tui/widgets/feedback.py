@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
 from quizzer.grading import Grade
-from quizzer.mdsafe import escape_link_text, safe_block, safe_inline
+from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
 from quizzer.model import Library, Question
 from quizzer.plain import RATINGS, VERDICTS
 
@@ -36,7 +36,7 @@ def answer_markdown(library: Library, q: Question, covered: tuple[bool, ...] = (
             heading = "**Key points** (✓ your answer seems to cover it)"
             points = [f"- {'✓' if hit else '·'} {safe_inline(p)}" for p, hit in zip(q.key_points, covered, strict=True)]
         else:
-            heading, points = "**Key points**", [f"- {safe_inline(p)}" for p in q.key_points]
+            heading, points = "**Key points**", [list_item(p) for p in q.key_points]
         parts += [heading, "\n".join(points)]
     parts += ["**Why**", safe_block(q.explanation), "**Read more**", references_markdown(library, q)]
     return "\n\n".join(parts)
