@@ -62,7 +62,6 @@ class Context:
             fail("the banks have problems; run 'quizzer validate' for the full list")
         return result.library
 
-
     def question_index(self) -> Counted:
         """What counting progress needs of the banks: their ids from the bank cache alone when no
         file changed (no question is built), else the full library, validated."""
