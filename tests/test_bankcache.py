@@ -163,3 +163,15 @@ def test_index_is_not_served_when_a_bank_changed(banks: Path, tmp_path: Path, ch
     assert cached_index(paths, shipped_catalog(), BankCache(cache_file)) is None
     if change == "folder twice":
         assert check(paths, shipped_catalog()).library is None  # the full check says why
+
+
+def test_blobs_of_a_cache_file_replaced_since_its_index_was_read_are_misses(banks: Path, tmp_path: Path) -> None:
+    cache_file = tmp_path / "banks.json"
+    load(banks, cache_file)
+    first = BankCache(cache_file)
+    assert first.entries  # this run has read the index of the file as it was
+    cache_file.unlink()
+    load(banks, cache_file)  # another run writes a new file in its place
+    assert cached_index([banks], shipped_catalog(), first) is not None  # ids: still right for unchanged files
+    key = first.entries[f"bank:{(banks / 'base.yaml').resolve()}"]["extra"]
+    assert first.bank(banks / "base.yaml", key) is None  # rows: never read from a file other than the index's
