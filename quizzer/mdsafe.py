@@ -13,12 +13,15 @@ from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark")
 _CONTAINER_PREFIX = re.compile(r"^(\s*(?:>\s?|[-+*]\s+|\d{1,9}[.)]\s+)*)")
+# A setext underline is never itself a list item, so only quote markers come before it: in `- `
+# under a line of text, the `-` is the underline, not a bullet.
+_QUOTE_PREFIX = re.compile(r"^(\s*(?:>\s?)*)")
 _FENCE = re.compile(r"^\s*(?:>\s?|[-+*]\s+|\d{1,9}[.)]\s+)*\s*(`{3,}|~{3,})")
 
 
-def _escape_first(line: str, chars: str) -> str:
+def _escape_first(line: str, chars: str, containers: re.Pattern[str] = _CONTAINER_PREFIX) -> str:
     """Backslash-escape the first structural character after any container markers."""
-    prefix = _CONTAINER_PREFIX.match(line)
+    prefix = containers.match(line)
     start = prefix.end() if prefix else 0
     for i in range(start, len(line)):
         if line[i] in chars:
@@ -62,6 +65,20 @@ _MAYBE_STRUCTURE = re.compile(r"^[ \t]*(?:(?:\d{1,9}[.)]|[-+*>])[ \t]*)*[#=\-*_`
 def safe_block(text: str) -> str:
     """Bank Markdown made safe to embed as a sequence of blocks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    # An escape can make new structure: escaping the heading `#` above a `-` line turns the two
+    # into a setext heading. Passes repeat until nothing changes (escapes only add, so it ends).
+    for _ in range(_MAX_PASSES):
+        safer = _one_pass(text)
+        if safer == text:
+            break
+        text = safer
+    return text
+
+
+_MAX_PASSES = 8
+
+
+def _one_pass(text: str) -> str:
     if not _MAYBE_STRUCTURE.search(text):
         return _escape_html(text)  # plain paragraphs: no block structure to neutralise
     lines = text.split("\n")
@@ -75,7 +92,7 @@ def safe_block(text: str) -> str:
             if tok.markup.startswith("#"):
                 lines[a] = _escape_first(lines[a], "#")
             else:  # setext: the underline is the last line
-                lines[b - 1] = _escape_first(lines[b - 1], "=-")
+                lines[b - 1] = _escape_first(lines[b - 1], "=-", _QUOTE_PREFIX)
         elif tok.type == "hr":
             lines[a] = _escape_first(lines[a], "*-_")
         elif tok.type in ("fence", "code_block"):

@@ -101,6 +101,8 @@ HOSTILE = [
     "--",  # alone it is text; after a list bullet, `- --` would be a thematic break
     "- nested",
     "* *",
+    "#\n-",  # escaping the empty heading alone would make a setext heading of the two lines
+    "1\n- ",  # a setext underline that looks like an empty list item
 ]
 
 
