@@ -30,6 +30,9 @@ DEFAULT_TOLERANCE = 0.02
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4  # the ratings a review records, numbered as fsrs.Rating
 
 Answer = str | bool | float | tuple[str, ...]
+# A translation of a question's text fields, as sorted (field, text) pairs: plain tuples so that
+# the bank cache can marshal it and questions stay hashable.
+Translation = tuple[tuple[str, str | tuple[str, ...]], ...]
 # What json.dumps(ensure_ascii=False, sort_keys=True) builds on each call, built once: the content
 # hashes of every loaded question go through it.
 _HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
@@ -53,6 +56,7 @@ class Question:
     unit: str | None = None
     key_points: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    zh: Translation = ()
     # Kept, not derived on each use: queue, stats and search look it up for every question.
     gid: str = field(init=False, repr=False, compare=False)
     # The content hash recorded with each review: worked out once per load (and kept in the bank
@@ -90,8 +94,11 @@ class Question:
         return self.fingerprint
 
     def _content_digest(self) -> str:
-        payload = _HASH_JSON.encode([self.type, self.prompt, self.answer, self.choices, self.accept,
-                                     self.tolerance, self.unit, self.key_points, self.explanation])
+        fields_: list[object] = [self.type, self.prompt, self.answer, self.choices, self.accept,
+                                 self.tolerance, self.unit, self.key_points, self.explanation]
+        if self.zh:  # only then, so that adding the field left every earlier hash as it was
+            fields_.append(self.zh)
+        payload = _HASH_JSON.encode(fields_)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 

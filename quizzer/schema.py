@@ -15,6 +15,7 @@ from typing import Any
 
 from quizzer.model import DEFAULT_TOLERANCE, QUESTION_TYPES, Article, Question
 from quizzer.problems import KeyPath
+from quizzer.translation import check_translation
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # C0 controls except tab and newline, DEL and C1: they can move the cursor or rewrite a terminal.
@@ -23,7 +24,7 @@ URL = re.compile(r"^https://[^\s<>\"]+$")
 
 TOP_KEYS = ("category", "title", "description", "questions")
 TOP_REQUIRED = ("category", "title", "questions")
-COMMON_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs", "tags")
+COMMON_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs", "tags", "zh")
 REQUIRED_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs")
 TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "open": ("key_points",),
@@ -132,6 +133,8 @@ def question_from(c: Checker, p: KeyPath, item: Any, category: str,
                 c.add((*p, key), f"key '{key}' does not belong to a '{qtype}' question", key=True)
         if "answer" in item:
             extra = _typed_fields(c, p, qtype, item)
+        if "zh" in item:
+            extra["zh"] = check_translation(c, (*p, "zh"), item["zh"], qtype, item) or ()
     if len(c.found) > before or qid is None or not isinstance(qtype, str) or not isinstance(level, int):
         return None
     return Question(category=category, id=qid, type=qtype, level=level, prompt=str(prompt),
