@@ -106,3 +106,15 @@ def test_wrong_choices_are_graded_wrong(library: Library) -> None:
             for choice in q.choices:
                 if choice != q.answer:
                     assert not grade(q, choice).correct, (q.gid, choice)
+
+
+def test_the_key_position_carries_no_information(library: Library) -> None:
+    """A reader of the file (or of an export in file order) must not find the key by its place."""
+    mcq = [q for q in library if q.type == "mcq"]
+    expected = sum(1 / len(q.choices) for q in mcq)  # mean count per relative position
+    for position in ("first", "last"):
+        at = [q for q in mcq if q.choices.index(str(q.answer)) == (0 if position == "first" else len(q.choices) - 1)]
+        assert 0.6 * expected <= len(at) <= 1.4 * expected, (position, len(at), expected)
+    multi = [q for q in library if q.type == "multi"]
+    leading = [q.gid for q in multi if set(q.choices[:len(q.correct_choices)]) == set(q.correct_choices)]
+    assert len(leading) <= 0.35 * len(multi), leading
