@@ -26,6 +26,7 @@ from typing import Any
 
 from quizzer import __version__
 from quizzer.model import Article, Bank, Question
+from quizzer.paths import resolved
 
 FORMAT = 3
 CACHE_ENV = "QUIZZER_CACHE_DIR"
@@ -50,7 +51,7 @@ def default_cache_file(bank_paths: Sequence[Path] = ()) -> Path | None:
         import platformdirs
 
         folder = platformdirs.user_cache_path("quizzer", appauthor=False)
-    which = _digest("\n".join(sorted(str(p.resolve()) for p in bank_paths)).encode())[:16]
+    which = _digest("\n".join(sorted(str(resolved(p)) for p in bank_paths)).encode())[:16]
     return folder / f"banks-{which}.json"
 
 
@@ -141,7 +142,7 @@ class BankCache:
         return blob if zlib.crc32(blob) == crc else None
 
     def _match(self, file: Path, kind: str, extra: str = "") -> dict[str, Any] | None:
-        key = f"{kind}:{file.resolve()}"
+        key = f"{kind}:{resolved(file)}"
         self._used.add(key)
         entry = self.entries.get(key)
         try:
@@ -182,7 +183,7 @@ class BankCache:
             return None
 
     def put_catalog(self, file: Path, articles: dict[str, Article]) -> None:
-        self._put(f"catalog:{file.resolve()}", file, "", tuple(astuple(a) for a in articles.values()))
+        self._put(f"catalog:{resolved(file)}", file, "", tuple(astuple(a) for a in articles.values()))
 
     def bank(self, file: Path, catalog: str) -> Bank | None:
         entry = self._match(file, "bank", catalog)
@@ -213,7 +214,7 @@ class BankCache:
         # Field by field (not astuple, which would copy nested tuples): rows stay positional.
         rows = tuple(tuple(getattr(q, name) for name in QUESTION_FIELDS) for q in bank.questions)
         data = (bank.category, bank.title, bank.description, tuple(q.gid for q in bank.questions))
-        self._put(f"bank:{file.resolve()}", file, catalog, data, marshal.dumps(rows))
+        self._put(f"bank:{resolved(file)}", file, catalog, data, marshal.dumps(rows))
 
     def save(self) -> None:
         """Write atomically (temp file + rename); a failure to write just means no cache next time.

@@ -8,7 +8,6 @@ problems found (see `yamlread.Locator`). Every problem a user can cause comes ba
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizzer.bankcache import BankCache, catalog_key
+from quizzer.mdsafe import is_web_link
 from quizzer.model import (
     CATEGORIES,
     Article,
@@ -25,6 +25,7 @@ from quizzer.model import (
     QuestionIndex,
 )
 from quizzer.problems import KeyPath, Problem
+from quizzer.safetext import BIDI
 from quizzer.schema import (
     ARTICLE_KEYS,
     SLUG,
@@ -50,11 +51,17 @@ class BanksInvalid(Exception):
         self.problems = problems
 
 
+# Limits that keep a hostile file cheap to refuse: validating costs about 60x a file's size in memory.
+MAX_BANK_BYTES = 8 * 2**20
+
+
 def _read(path: Path) -> tuple[Any, Locator | None, list[Problem]]:
     from quizzer.yamlread import Locator, decode, parse  # not needed when the bank cache answers
 
     file = str(path)
     try:
+        if path.stat().st_size > MAX_BANK_BYTES:
+            return None, None, [Problem(file, None, None, f"larger than {MAX_BANK_BYTES // 2**20} MiB: split the bank")]
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, None, [Problem(file, None, None, "no such file")]
@@ -72,9 +79,11 @@ def _read(path: Path) -> tuple[Any, Locator | None, list[Problem]]:
 
 
 def _checker(locator: Locator) -> Checker:
-    # The YAML reader refuses raw control characters, so only a backslash escape in a
-    # double-quoted scalar can produce one; without a backslash the per-string scan is skipped.
-    return Checker(may_hold_controls="\\" in locator.text)
+    # The YAML reader refuses raw control characters (NEL aside), so only a backslash escape in a
+    # double-quoted scalar can produce one; bidi controls are printable to YAML and may stand raw.
+    # A file with none of these skips the per-string scan.
+    text = locator.text
+    return Checker(may_hold_controls="\\" in text or "\x85" in text or BIDI.search(text) is not None)
 
 
 def _finish(locator: Locator, checker: Checker, problems: list[Problem]) -> list[Problem]:
@@ -105,8 +114,8 @@ def load_catalog(path: Path) -> tuple[dict[str, Article], list[Problem]]:
             c.add((*p, "id"), f"article id '{aid}' is not a slug (lowercase words joined by '-')")
         elif aid in articles:
             c.add((*p, "id"), f"duplicate article id '{aid}'")
-        if url is not None and not re.match(r"^https?://\S+$", url):
-            c.add((*p, "url"), f"url '{url}' is not an http(s) URL")
+        if url is not None and not is_web_link(url):
+            c.add((*p, "url"), f"url '{url}' is not an https:// URL")
         if cat is not None and cat not in CATEGORIES:
             c.add((*p, "category"), f"unknown category '{cat}' (one of: {', '.join(CATEGORIES)})")
         if aid and title and url and cat:
@@ -215,6 +224,7 @@ def check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache 
 def _check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache | None) -> CheckResult:
     bank_files, catalogs, problems = discover(paths)
     articles: dict[str, Article] = {}
+    defined_in: dict[str, Path] = {}
     for cat_path in _catalog_order(shipped_catalog, catalogs):
         found = cache.catalog(cat_path) if cache else None
         if found is None:
@@ -222,7 +232,14 @@ def _check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache
             problems += cat_problems
             if cache and not cat_problems:
                 cache.put_catalog(cat_path, found)
-        articles.update(found)
+        for aid, article in found.items():
+            if aid in articles and articles[aid] != article:
+                # A catalog may add articles but never silently point a known id elsewhere.
+                problems.append(Problem(str(cat_path), None, None, f"article id '{aid}' is already defined in "
+                                        f"{defined_in[aid]} with another title or URL; choose a new id"))
+                continue
+            articles[aid] = article
+            defined_in.setdefault(aid, cat_path)
     key = catalog_key(articles)
     banks: list[Bank] = []
     owner: dict[str, str] = {}

@@ -134,3 +134,51 @@ def list_item(text: str) -> str:
 
 def escape_link_text(text: str) -> str:
     return re.sub(r"([\[\]\\`*_<])", r"\\\1", " ".join(text.split()))
+
+
+# Characters that could end a link destination or start Markdown of their own inside one.
+_DESTINATION_UNSAFE = re.compile(r"[\s()\[\]<>\"'`\\\\]")
+# Text that can hold a link: an inline link or image `](`, a reference `]:`/`][`, an autolink `<x:`.
+_MAY_LINK = re.compile(r"\]\s*[(:\[]|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:")
+# A parser that keeps every link it reads: markdown-it drops javascript:, data: and the like
+# silently, but other renderers of an export would not, so they must be seen to be refused.
+_md_all_links = MarkdownIt("commonmark")
+_md_all_links.validateLink = lambda url: True  # type: ignore[method-assign]
+
+
+def link_destination(url: str) -> str:
+    """`url` written so that it stays one link destination in Markdown, whatever it holds."""
+    return _DESTINATION_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
+
+
+def is_web_link(url: str) -> bool:
+    """Only https:// links to a host may be followed from bank text."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and not _DESTINATION_UNSAFE.search(url)
+
+
+def links_in(text: str) -> list[str]:
+    """Every link and image destination that Markdown reads in `text` (inline, reference, autolink)."""
+    if not _MAY_LINK.search(text):
+        return []
+    found: list[str] = []
+    stack = list(_md_all_links.parse(text))
+    while stack:
+        token = stack.pop()
+        if token.children:
+            stack.extend(token.children)
+        for attr in ("href", "src"):
+            value = token.attrGet(attr)
+            if isinstance(value, str):
+                found.append(value)
+    return found
+
+
+def bad_links(text: str) -> list[str]:
+    """The links in bank Markdown that are not https:// web links."""
+    return [url for url in links_in(text) if not is_web_link(url)]

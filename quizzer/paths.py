@@ -40,3 +40,12 @@ def default_db() -> Path:
     import platformdirs  # only when needed: plain commands should start fast
 
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / "quizzer.db"
+
+
+def resolved(path: Path) -> Path:
+    """`path` made absolute with links followed as far as they go; a symlink loop, which
+    `Path.resolve` raises on, is left as written."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

@@ -15,9 +15,9 @@ from typing import BinaryIO, TextIO
 from quizzer.grading import Grade, parse_truefalse
 from quizzer.model import Library, Question
 from quizzer.render import choice_lines, fmt_due, references
+from quizzer.safetext import BIDI, CONTROL
 from quizzer.session import MAX_RESPONSE_CHARS, Session, Summary
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 VERDICTS = {"correct": "Correct.", "typo": "Correct, with a typo.", "partial": "Partly right.",
             "wrong": "Wrong.", "self": "Self-rated."}
@@ -39,7 +39,7 @@ class LineReader:
                 if not more or more.endswith(b"\n"):
                     break
         text = raw.decode("utf-8", errors="replace")
-        return CONTROL.sub("", text).strip()[:MAX_RESPONSE_CHARS]
+        return BIDI.sub("", CONTROL.sub("", text)).strip()[:MAX_RESPONSE_CHARS]
 
 
 def pick_choices(text: str, shown: list[str], multi: bool) -> list[str] | None:

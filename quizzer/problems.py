@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quizzer.safetext import one_line
+
 PathElem = str | int
 KeyPath = tuple[PathElem, ...]
 
@@ -21,6 +23,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """The problem as one printable line: the file name and message may quote file content."""
         if self.line is None:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}:{self.col or 1}: {self.message}"
+            return one_line(f"{self.file}: {self.message}")
+        return one_line(f"{self.file}:{self.line}:{self.col or 1}: {self.message}")

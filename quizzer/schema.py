@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizzer.model import DEFAULT_TOLERANCE, QUESTION_TYPES, Article, Question
+from quizzer.mdsafe import bad_links, is_web_link
+from quizzer.model import DEFAULT_TOLERANCE, QUESTION_TYPES, Article, Question, Translation
 from quizzer.problems import KeyPath
-from quizzer.translation import check_translation
+from quizzer.safetext import BIDI, CONTROL
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# C0 controls except tab and newline, DEL and C1: they can move the cursor or rewrite a terminal.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-URL = re.compile(r"^https://[^\s<>\"]+$")
 
+MAX_FIELD_CHARS = 20_000  # the longest model answer in the shipped banks is about 3,000
 TOP_KEYS = ("category", "title", "description", "questions")
 TOP_REQUIRED = ("category", "title", "questions")
 COMMON_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs", "tags", "zh")
@@ -55,8 +54,14 @@ class Checker:
         if required and not value.strip():
             self.add(path, f"{what} must not be empty")
             return None
+        if len(value) > MAX_FIELD_CHARS:
+            self.add(path, f"{what} is longer than {MAX_FIELD_CHARS:,} characters")
+            return None
         if self.may_hold_controls and (bad := CONTROL.search(value)):
             self.add(path, f"{what} contains a control character (\\x{ord(bad.group()):02x})")
+            return None
+        if self.may_hold_controls and (bad := BIDI.search(value)):
+            self.add(path, f"{what} contains a bidi control (\\u{ord(bad.group()):04x}): it would disguise the text")
             return None
         return value
 
@@ -119,6 +124,8 @@ def question_from(c: Checker, p: KeyPath, item: Any, category: str,
         c.add((*p, "level"), f"level must be 1, 2 or 3, not {level!r}")
     prompt = c.text((*p, "prompt"), item["prompt"], "prompt") if "prompt" in item else None
     explanation = c.text((*p, "explanation"), item["explanation"], "explanation") if "explanation" in item else None
+    for key in ("prompt", "explanation", "answer"):
+        check_links(c, (*p, key), item.get(key))
     refs = _refs(c, (*p, "refs"), item["refs"], articles) if "refs" in item else None
     tags: tuple[str, ...] | None = ()
     if "tags" in item:
@@ -141,13 +148,21 @@ def question_from(c: Checker, p: KeyPath, item: Any, category: str,
                     explanation=str(explanation), refs=refs or (), tags=tags or (), **extra)
 
 
+def check_links(c: Checker, p: KeyPath, text: Any) -> None:
+    """Links in bank Markdown may only lead to https:// pages: a link to smb://, file paths or
+    javascript: would hand the bank's author the user's URL opener or an export's reader."""
+    if isinstance(text, str):
+        for url in bad_links(text):
+            c.add(p, f"link '{url}' is not allowed: links in banks must be https:// URLs")
+
+
 def _refs(c: Checker, p: KeyPath, value: Any, articles: dict[str, Article]) -> tuple[str, ...] | None:
     refs = c.strings(p, value, "refs")
     if refs is not None and not refs:
         c.add(p, "refs must name at least one article id or https:// URL")
     for j, ref in enumerate(refs or ()):
-        if ref.startswith(("http://", "https://")):
-            if not URL.match(ref):
+        if ref.startswith(("http://", "https://")) or "://" in ref or ":" in ref:
+            if not is_web_link(ref):
                 c.add((*p, j), f"ref '{ref}' is not a valid https:// URL")
         elif ref not in articles:
             hint = difflib.get_close_matches(ref, list(articles), n=1)
@@ -211,3 +226,58 @@ def _typed_fields(c: Checker, p: KeyPath, qtype: str, item: dict[Any, Any]) -> d
         if "unit" in item:
             out["unit"] = c.text((*p, "unit"), item["unit"], "unit")
     return out
+
+
+# ---- the zh block: a translation of the text fields ----------------------------------------
+
+ZH_REQUIRED = ("prompt", "explanation")
+# What a translation of each type may hold besides its prompt and explanation.
+ZH_TYPE_KEYS: dict[str, tuple[str, ...]] = {
+    "open": ("answer", "key_points"),
+    "mcq": ("choices",),
+    "multi": ("choices",),
+    "truefalse": (),
+    "short": ("answer", "accept"),
+    "numeric": (),
+    "code": ("starter",),
+}
+ZH_LISTS = ("choices", "accept", "key_points")
+
+
+def check_translation(c: Checker, p: KeyPath, value: Any, qtype: str, english: dict[Any, Any]) -> Translation | None:
+    """Check the `zh` block at `p` of a question of type `qtype` whose English fields are `english`.
+
+    A list must line up with its English list item for item, so a choice or key point is never
+    shown beside the wrong original."""
+    if not isinstance(value, dict):
+        c.add(p, f"zh must be a mapping of translated fields, not {kind_of(value)}")
+        return None
+    allowed = ZH_REQUIRED + ZH_TYPE_KEYS.get(qtype, ())
+    before = len(c.found)
+    c.mapping_keys(p, value, allowed, ZH_REQUIRED, f"the zh block of a '{qtype}' question")
+    out: dict[str, str | tuple[str, ...]] = {}
+    for key, raw in value.items():
+        if key not in allowed:
+            continue
+        kp = (*p, key)
+        if key in ZH_LISTS:
+            items = c.strings(kp, raw, f"zh {key}")
+            original = english.get(key)
+            if items is None:
+                continue
+            if key != "accept" and isinstance(original, list) and len(items) != len(original):
+                c.add(kp, f"zh {key} has {len(items)} item(s) but the English has {len(original)}: "
+                          "translate each, in the same order")
+                continue
+            if key == "choices" and len(set(items)) != len(items):
+                c.add(kp, "zh choices repeat a text: each choice needs its own translation")
+                continue
+            out[key] = items
+        else:
+            text = c.text(kp, raw, f"zh {key}")
+            if text is not None:
+                check_links(c, kp, text)
+                out[key] = text
+    if len(c.found) > before:
+        return None
+    return tuple(sorted(out.items()))

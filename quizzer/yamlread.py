@@ -19,6 +19,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 from quizzer.problems import KeyPath, Problem
 
+MAX_NUMBER_DIGITS = 100  # far beyond any real number in a bank; Python refuses past 4,300
+
 
 class _StrictLoader(_BaseLoader):
     """Safe loader that records duplicate keys and refuses aliases.
@@ -48,6 +50,21 @@ class _StrictLoader(_BaseLoader):
             ids.add(id(child))
         return super().construct_sequence(node, deep)
 
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        """An integer, refusing YAML 1.1's base-60 form (`1:30` reads as 90, never what a bank
+        meant) and numbers too long for Python to convert, each at its own position."""
+        text = str(node.value)
+        if ":" in text:
+            value = super().construct_yaml_int(node)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{text}' is base-60 to YAML 1.1 (it reads as {value}); quote it if you mean text",
+                node.start_mark)
+        if len(text) > MAX_NUMBER_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(text):,} digits is too long (at most {MAX_NUMBER_DIGITS})",
+                node.start_mark)
+        return int(super().construct_yaml_int(node))
+
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         ids = self._node_ids
         for _, value_node in node.value:
@@ -64,6 +81,9 @@ class _StrictLoader(_BaseLoader):
                         self.duplicate_keys.append((key_node.start_mark, key_node.value))
                     seen.add(k)
         return data
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 
 
 def _mark_problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
