@@ -76,7 +76,13 @@ class Context:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"quizzer: {message}", err=True)
+    """End the command with one printable line on stderr (the message may quote file content)."""
+    from quizzer.safetext import one_line
+
+    try:
+        click.echo(f"quizzer: {one_line(message)}", err=True)
+    except (OSError, ValueError, AttributeError):  # no stderr to write to: the exit code still tells
+        pass
     sys.exit(code)
 
 
@@ -139,17 +145,20 @@ def export() -> None:
               help="Folder to write README.md and one <category>.md per category into.")
 @click.option("--category", "categories", multiple=True, metavar="C", help="Only this category (repeatable).")
 @click.option("--no-answers", is_flag=True, help="Leave out answers and explanations (a question sheet).")
+@click.option("--force", is_flag=True, help="Replace pages in a folder that holds files quizzer did not write.")
 @pass_ctx
-def export_markdown_cmd(obj: Context, out: Path, categories: tuple[str, ...], no_answers: bool) -> None:
-    """Write the banks as Markdown pages that fold each answer."""
+def export_markdown_cmd(obj: Context, out: Path, categories: tuple[str, ...], no_answers: bool, force: bool) -> None:
+    """Write the banks as Markdown pages that fold each answer.
+
+    OUT must be new, empty or an earlier export, unless --force; the pages replace the old ones
+    only once all are written."""
     from quizzer.export import export_markdown
 
+    if not str(out).strip():
+        raise click.BadParameter("must name a folder", param_hint="--out")
     library = obj.library()
     check_categories(library, categories)
-    try:
-        written = export_markdown(library, out, categories, answers=not no_answers)
-    except OSError as exc:
-        fail(f"cannot write to {out}: {exc.strerror or exc}")
+    written = export_markdown(library, out, categories, answers=not no_answers, force=force)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
 
 
@@ -159,6 +168,19 @@ def check_categories(library: Library, categories: tuple[str, ...]) -> None:
         if c not in known:
             raise click.BadParameter(f"unknown category '{c}' (one of: {', '.join(known)})",
                                      param_hint="--category")
+
+
+def check_tags(library: Library, tags: tuple[str, ...]) -> None:
+    """An unknown tag is a usage error, with the closest known tag, rather than an empty result."""
+    import difflib
+
+    known = sorted({t for q in library for t in q.tags})
+    for t in tags:
+        if t not in known:
+            hint = difflib.get_close_matches(t, known, n=1)
+            raise click.BadParameter(f"unknown tag '{t}'" + (f"; did you mean '{hint[0]}'?" if hint else
+                                                            "; 'quizzer list --json' shows the tags"),
+                                     param_hint="--tag")
 
 
 def _filtered(library: Library, categories: tuple[str, ...], tags: tuple[str, ...],
@@ -189,6 +211,7 @@ def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], l
 
     library = obj.library()
     check_categories(library, categories)
+    check_tags(library, tags)
     questions = _filtered(library, categories, tags, levels, types)
     if as_json:
         rows = [{"id": q.gid, "type": q.type, "level": q.level, "tags": list(q.tags),
@@ -217,5 +240,25 @@ def show(obj: Context, question_id: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    return cli.main(args=argv, prog_name="quizzer")
+    """Run the command line; an error the user can cause ends in one line and an exit code."""
+    import os
+
+    if sys.stdin is None:  # started with stdin closed: read it as empty (a session just ends)
+        sys.stdin = open(os.devnull, encoding="utf-8")
+    if sys.stdout is None:
+        fail("standard output is closed; nothing was done")
+    from quizzer.errors import QuizzerError
+
+    try:
+        return cli.main(args=argv, prog_name="quizzer", standalone_mode=True)
+    except QuizzerError as exc:
+        fail(str(exc), exc.exit_code)
+    except OSError as exc:  # writing to a full disk, a closed pipe or a vanished device
+        # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        where = f" ({exc.filename})" if exc.filename else ""
+        fail(f"cannot write output{where}: {exc.strerror or exc}")
 from quizzer import cli_progress  # noqa: E402,F401  (registers the progress commands)

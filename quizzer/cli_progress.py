@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from quizzer.cli import TYPES, Context, check_categories, cli, fail, pass_ctx
+from quizzer.cli import TYPES, Context, check_categories, check_tags, cli, fail, pass_ctx
 
 if TYPE_CHECKING:  # loaded by the commands that use them: `quizzer --version` needs neither
     from quizzer.scheduler import Scheduler
@@ -31,7 +31,8 @@ def utc_now() -> datetime:
 def open_store(obj: Context) -> Iterator[Store]:
     import sqlite3
 
-    from quizzer.store import Store, StoreError
+    from quizzer.errors import StoreError
+    from quizzer.store import Store
 
     path = obj.db_path()
     try:
@@ -40,6 +41,10 @@ def open_store(obj: Context) -> Iterator[Store]:
         fail(str(exc))
     try:
         yield store
+        if store.damaged:
+            shown = ", ".join(sorted(store.damaged)[:3])
+            click.echo(f"quizzer: skipped {len(store.damaged)} damaged row(s) of {path} ({shown}); "
+                       "run 'quizzer doctor' to repair them", err=True)
     except sqlite3.OperationalError as exc:
         fail(f"the progress database {path} could not be used ({exc}); nothing was lost")
     except sqlite3.DatabaseError as exc:
@@ -60,6 +65,7 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any]) -> 
 
     library = obj.library()
     with open_store(obj) as store:
+        store.check_writable()
         scheduler = scheduler_for(store)
         questions = build(library, store, scheduler)
         session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters)
@@ -113,6 +119,7 @@ def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[in
         raise click.UsageError("--new-only and --due-only exclude each other")
     library = obj.library()
     check_categories(library, categories)
+    check_tags(library, tags)
     filters = {"categories": list(categories), "count": count, "levels": list(levels), "types": list(types),
                "tags": list(tags), "new_only": new_only, "due_only": due_only}
     if not _tui_or_plain(plain):
@@ -176,14 +183,15 @@ def progress() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx
 def progress_export(obj: Context, file: Path) -> None:
-    """Write the whole review log to FILE ('-' for stdout)."""
+    """Write the whole review log to FILE ('-' for stdout); FILE is replaced only when complete."""
+    from quizzer.safefile import refuse_database, replacing
+
+    to_stdout = str(file) == "-"
+    if not to_stdout:
+        refuse_database(file, obj.db_path())
     with open_store(obj) as store:
-        try:
-            out = sys.stdout if str(file) == "-" else file.open("w", encoding="utf-8")
-        except OSError as exc:
-            fail(f"cannot write {file}: {exc.strerror or exc}")
         n = 0
-        with out if out is not sys.stdout else nullcontext():
+        with nullcontext(sys.stdout) if to_stdout else replacing(file) as out:
             for review in store.iter_reviews():
                 out.write(review.to_json() + "\n")
                 n += 1
@@ -195,17 +203,15 @@ def progress_export(obj: Context, file: Path) -> None:
 @pass_ctx
 def progress_import(obj: Context, file: Path) -> None:
     """Merge a review log into this one; each review applies once, cards are rebuilt by replay."""
-    from quizzer.sync import SyncError, read_log
+    from quizzer.sync import count_log, iter_log
 
-    try:
-        reviews = read_log(file)
-    except SyncError as exc:
-        fail(str(exc))
+    now = utc_now()
+    total = count_log(file, now)  # every line checked before anything is written
     with open_store(obj) as store:
         scheduler = scheduler_for(store)
-        added, rebuilt = store.merge_reviews(reviews, scheduler.replay)
-    click.echo(f"imported {added} new reviews ({len(reviews) - added} already here); rebuilt {rebuilt} cards",
-               err=True)
+        added, rebuilt = store.merge_reviews(iter_log(file, now), scheduler.replay)
+    click.echo(f"imported {added} new review{'s' if added != 1 else ''} ({total - added} already here);"
+               f" rebuilt {rebuilt} card{'s' if rebuilt != 1 else ''}", err=True)
 
 
 def _set_suspended(obj: Context, gid: str, value: bool) -> None:
@@ -251,7 +257,32 @@ def reset(obj: Context, categories: tuple[str, ...], yes: bool, forget_history: 
     """Clear schedules (all, or some categories); the review log is kept unless --forget-history."""
     if not yes:
         raise click.UsageError("reset clears your schedules: add --yes to confirm")
+    check_categories(obj.library(), categories)
     with open_store(obj) as store:
         n = store.reset(categories, forget_history)
     what = "schedules and history" if forget_history else "schedules (history kept)"
     click.echo(f"reset {n} cards: {what}", err=True)
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Copy the database aside, then remove or rebuild the damaged rows.")
+@pass_ctx
+def doctor(obj: Context, repair: bool) -> None:
+    """Find rows of the progress database that no quizzer wrote (and, with --repair, mend them)."""
+    from quizzer.doctor import backup, find_damage
+    from quizzer.doctor import repair as mend
+
+    with open_store(obj) as store:
+        damage = find_damage(store)
+        if not damage:
+            click.echo(f"{store.path}: no damaged rows")
+            return
+        for line in damage.lines():
+            click.echo(line)
+        if not repair:
+            click.echo("run 'quizzer doctor --repair' to repair them (the database is copied aside first)")
+            sys.exit(1)
+        saved = backup(store, utc_now())
+        mend(store, damage, scheduler_for(store).replay)
+        store.damaged.clear()
+        click.echo(f"repaired; the database as it was is in {saved}")

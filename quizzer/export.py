@@ -6,11 +6,15 @@ The output is deterministic (same banks, same bytes) and safe: bank text is neut
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
+from quizzer.mdsafe import escape_link_text, link_destination, list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
+from quizzer.render import LETTERS
+from quizzer.safefile import write_folder
 
 TYPE_LABELS = {
     "open": "open question",
@@ -26,15 +30,30 @@ def _refs(library: Library, q: Question) -> list[str]:
     lines = []
     for ref in q.refs:
         title, url = library.ref_link(ref)
-        lines.append(f"- [{escape_link_text(title)}]({url})")
+        lines.append(f"- [{escape_link_text(title)}]({link_destination(url)})")
     return lines
+
+
+def export_order(q: Question) -> list[str]:
+    """The choices in the order the export shows them: shuffled, and the same on every export, so
+    that a reader cannot find the key by its place and a re-export changes no line."""
+    order = list(q.choices)
+    random.Random(hashlib.sha256(q.gid.encode()).digest()).shuffle(order)
+    return order
+
+
+def _lettered(choice: str, order: list[str]) -> str:
+    return f"{LETTERS[order.index(choice)]}. {choice}"
 
 
 def _answer(q: Question) -> str:
     if q.type == "open":
         return safe_block(str(q.answer))
+    order = export_order(q)
     if q.type == "multi":
-        return "\n".join(list_item(a) for a in q.correct_choices)
+        return "\n".join(list_item(_lettered(a, order)) for a in sorted(q.correct_choices, key=order.index))
+    if q.type == "mcq":
+        return safe_inline(_lettered(str(q.answer), order))
     text = safe_inline(q.answer_text())
     if q.type == "short" and q.accept:
         text += " (also accepted: " + ", ".join(safe_inline(a) for a in q.accept) + ")"
@@ -49,7 +68,7 @@ def question_markdown(library: Library, q: Question, number: int, answers: bool)
         meta += " · tags: " + ", ".join(f"`{t}`" for t in q.tags)
     parts = [f"## {number}. `{q.gid}`", f"*{meta}*", safe_block(q.prompt)]
     if q.choices:
-        parts.append("\n".join(list_item(c) for c in q.choices))
+        parts.append("\n".join(list_item(_lettered(c, export_order(q))) for c in export_order(q)))
     if q.type == "numeric" and q.unit:
         parts.append(f"Answer in: {safe_inline(q.unit)}")
     if answers:
@@ -91,16 +110,11 @@ def index_markdown(library: Library, categories: Sequence[str], answers: bool) -
 
 
 def export_markdown(library: Library, out: Path, categories: Sequence[str] = (),
-                    answers: bool = True) -> list[Path]:
-    """Write `README.md` and `<category>.md` files into `out`; returns the paths written."""
+                    answers: bool = True, force: bool = False) -> list[Path]:
+    """Write `README.md` and `<category>.md` files into `out` as a whole (see `safefile.write_folder`);
+    returns the paths written."""
     chosen = [c for c in library.categories() if not categories or c in categories]
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     pages = {"README.md": index_markdown(library, chosen, answers)}
     for c in chosen:
         pages[f"{c}.md"] = category_markdown(library, c, answers)
-    for name, text in pages.items():
-        path = out / name
-        path.write_text(text, encoding="utf-8", newline="\n")
-        written.append(path)
-    return written
+    return write_folder(out, pages, force)

@@ -7,9 +7,10 @@ No I/O here, so that the scheduler and the session can share the shapes without 
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -85,10 +86,31 @@ CARD_COLUMNS = ("gid, category, state, step, stability, difficulty, due, last_re
 
 
 def card_from_row(row: tuple[Any, ...]) -> CardRow:
-    """A card from a row selected with CARD_COLUMNS (positional: this runs for every due card)."""
+    """A card from a row selected with CARD_COLUMNS (positional: this runs for every due card).
+
+    Raises ValueError for a row that no quizzer wrote (a bad date, state or number), which the
+    store skips and reports rather than letting one row stop every command."""
     gid, category, state, step, stability, difficulty, due, last, reviews, lapses, suspended, flagged = row
-    return CardRow(gid, category, state, step, stability, difficulty, datetime.fromisoformat(due),
-                   datetime.fromisoformat(last) if last else None, reviews, lapses, bool(suspended), bool(flagged))
+    if state not in (LEARNING, REVIEW, RELEARNING) or not _count(reviews) or not _count(lapses) \
+            or not (step is None or _count(step)) or not _number(stability) or not _number(difficulty):
+        raise ValueError(f"card {gid!r} holds values outside their ranges")
+    return CardRow(gid, category, state, step, stability, difficulty, _time(due),
+                   _time(last) if last else None, reviews, lapses, bool(suspended), bool(flagged))
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 31
+
+
+def _number(value: object) -> bool:
+    return value is None or (isinstance(value, int | float) and math.isfinite(value) and 0 <= value < 1e9)
+
+
+def _time(text: object) -> datetime:
+    when = datetime.fromisoformat(text) if isinstance(text, str) else None
+    if when is None or when.tzinfo is None:
+        raise ValueError(f"not a time with a zone: {text!r}")
+    return when
 
 
 class CardState(NamedTuple):
@@ -104,8 +126,13 @@ class CardState(NamedTuple):
 
 
 def review_from_row(row: sqlite3.Row) -> ReviewRow:
+    """A review from a `SELECT * FROM reviews` row; ValueError for a row no quizzer wrote."""
+    rating, score = row["rating"], row["score"]
+    if rating not in (1, 2, 3, 4) or not isinstance(score, int | float) or not 0 <= score <= 1:
+        raise ValueError(f"review {row['id']!r} holds values outside their ranges")
+    date.fromisoformat(row["day"])
     return ReviewRow(
-        id=row["id"], gid=row["gid"], category=row["category"], reviewed_at=from_iso(row["reviewed_at"]),
-        day=row["day"], rating=row["rating"], score=row["score"], response=row["response"],
+        id=row["id"], gid=row["gid"], category=row["category"], reviewed_at=_time(row["reviewed_at"]),
+        day=row["day"], rating=rating, score=score, response=row["response"],
         duration_ms=row["duration_ms"], session_id=row["session_id"], content_hash=row["content_hash"],
     )

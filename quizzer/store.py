@@ -6,6 +6,7 @@ Plain `sqlite3` is used at run time so that read-only commands start fast; `sqli
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import struct
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from quizzer.errors import StoreError
 from quizzer.records import CARD_COLUMNS, CardRow, CardState, ReviewRow, card_from_row, review_from_row, to_iso
 
 # Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
@@ -26,8 +28,9 @@ WAL_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of WAL: a long session never wa
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class StoreError(Exception):
-    """A problem with the database that the user must see as one clear line."""
+MERGE_BATCH = 5_000  # reviews read from an import at a time: memory stays flat for any file size
+# A stored study day that is a real date (SQLite's date() normalises or rejects anything else).
+VALID_DAY = "date(day) IS day"
 
 
 def check_file(path: Path) -> None:
@@ -59,6 +62,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # Rows skipped because no quizzer could have written them (`quizzer doctor` repairs them).
+        self.damaged: set[str] = set()
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -143,6 +148,19 @@ class Store:
             pass  # another process is writing: it or the next close will checkpoint
         self.conn.close()
 
+    def check_writable(self) -> None:
+        """Refuse, before a session asks anything, a database that cannot take an answer (a
+        read-only file, folder or mount): otherwise the first answer would be typed and then lost."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('~writable', 'null')")
+            finally:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"the progress database {self.path} cannot be written ({exc}); "
+                             "nothing was asked or changed") from None
+
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taking the write lock up front (waits up to the busy timeout)."""
@@ -160,7 +178,13 @@ class Store:
     def _cards(self, where: str = "", args: tuple[Any, ...] = ()) -> list[CardRow]:
         cur = self.conn.cursor()
         cur.row_factory = None  # plain tuples: much cheaper than sqlite3.Row for thousands of cards
-        return [card_from_row(r) for r in cur.execute(f"SELECT {CARD_COLUMNS} FROM cards {where}", args)]
+        out = []
+        for row in cur.execute(f"SELECT {CARD_COLUMNS} FROM cards {where}", args):
+            try:
+                out.append(card_from_row(row))
+            except (ValueError, TypeError):
+                self.damaged.add(f"card {row[0]}")
+        return out
 
     def card(self, gid: str) -> CardRow | None:
         found = self._cards("WHERE gid = ?", (gid,))
@@ -208,7 +232,7 @@ class Store:
     def due_cards(self, before: datetime) -> list[CardRow]:
         return self._cards("WHERE suspended = 0 AND reviews > 0 AND due <= ?", (to_iso(before),))
 
-    def _put_card(self, card: CardRow, exists: bool | None = None) -> None:
+    def put_card(self, card: CardRow, exists: bool | None = None) -> None:
         """Write a card; `exists` (when the caller has just read it) picks an in-place UPDATE, which
         leaves the gid index alone, over the delete-and-insert that INSERT OR REPLACE does."""
         values = (card.category, card.state, card.step, card.stability, card.difficulty, to_iso(card.due),
@@ -238,7 +262,7 @@ class Store:
                 (review.id, review.gid, review.category, to_iso(review.reviewed_at), review.day, review.rating,
                  review.score, review.response, review.duration_ms, review.session_id, review.content_hash),
             )
-            self._put_card(card, exists=old is not None)
+            self.put_card(card, exists=old is not None)
             c.execute(
                 "INSERT INTO daily_counts (day, category, reviews, correct, new) VALUES (?, ?, 1, ?, ?)"
                 " ON CONFLICT (day, category) DO UPDATE SET reviews = reviews + 1,"
@@ -258,7 +282,7 @@ class Store:
         """Create a card (e.g. to suspend a question never answered) unless it exists."""
         with self.write():
             if self.card(card.gid) is None:
-                self._put_card(card)
+                self.put_card(card)
 
     def reset(self, categories: Iterable[str] = (), forget_history: bool = False) -> int:
         cats = list(categories)
@@ -273,37 +297,51 @@ class Store:
     # ---- the review log ------------------------------------------------------------------------
 
     def reviews_of(self, gid: str) -> list[ReviewRow]:
-        rows = self.conn.execute("SELECT * FROM reviews WHERE gid = ? ORDER BY reviewed_at, id", (gid,))
-        return [review_from_row(r) for r in rows]
+        return list(self._reviews("SELECT * FROM reviews WHERE gid = ? ORDER BY reviewed_at, id", (gid,)))
 
     def iter_reviews(self) -> Iterator[ReviewRow]:
-        for row in self.conn.execute("SELECT * FROM reviews ORDER BY reviewed_at, id"):
-            yield review_from_row(row)
+        return self._reviews("SELECT * FROM reviews ORDER BY reviewed_at, id")
+
+    def _reviews(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[ReviewRow]:
+        """Reviews in the log; a row no quizzer could have written is skipped and reported."""
+        for row in self.conn.execute(sql, args):
+            try:
+                yield review_from_row(row)
+            except (ValueError, TypeError):
+                self.damaged.add(f"review {row['id']}")
 
     def review_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
 
-    def merge_reviews(self, reviews: list[ReviewRow],
+    def merge_reviews(self, reviews: Iterable[ReviewRow],
                       replay: Callable[[list[ReviewRow], CardRow | None], CardRow]) -> tuple[int, int]:
-        """Add the reviews not already in the log (by id) and rebuild each affected card by
-        replaying its whole log in time order. Returns (added, cards rebuilt)."""
+        """Add the reviews not already in the log (by id, a repeated id counted once) and rebuild
+        each affected card by replaying its whole log in time order, in one transaction, reading
+        `reviews` in batches. Returns (added, cards rebuilt)."""
+        added = 0
+        affected: set[str] = set()
         with self.write() as c:
-            have = {r[0] for r in c.execute("SELECT id FROM reviews")}
-            fresh = [r for r in reviews if r.id not in have]
-            c.executemany(
-                "INSERT OR IGNORE INTO reviews (id, gid, category, reviewed_at, day, rating, score, response,"
-                " duration_ms, session_id, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(r.id, r.gid, r.category, to_iso(r.reviewed_at), r.day, r.rating, r.score, r.response,
-                  r.duration_ms, r.session_id, r.content_hash) for r in fresh],
-            )
-            affected = sorted({r.gid for r in fresh})
-            for gid in affected:
-                self._put_card(replay(self.reviews_of(gid), self.card(gid)))
-            if fresh:
+            rows = iter(reviews)
+            for batch in iter(lambda: list(itertools.islice(rows, MERGE_BATCH)), []):
+                ids = json.dumps([r.id for r in batch])
+                have = {r[0] for r in c.execute("SELECT id FROM reviews WHERE id IN (SELECT value FROM json_each(?))",
+                                                (ids,))}
+                fresh = {r.id: r for r in batch if r.id not in have}
+                c.executemany(
+                    "INSERT INTO reviews (id, gid, category, reviewed_at, day, rating, score, response,"
+                    " duration_ms, session_id, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [(r.id, r.gid, r.category, to_iso(r.reviewed_at), r.day, r.rating, r.score, r.response,
+                      r.duration_ms, r.session_id, r.content_hash) for r in fresh.values()],
+                )
+                added += len(fresh)
+                affected.update(r.gid for r in fresh.values())
+            for gid in sorted(affected):
+                self.put_card(replay(self.reviews_of(gid), self.card(gid)))
+            if added:
                 from quizzer.migrations import rebuild_daily_counts
 
                 rebuild_daily_counts(c)
-        return len(fresh), len(affected)
+        return added, len(affected)
 
     # ---- sessions and settings -------------------------------------------------------------------
 
@@ -317,7 +355,13 @@ class Store:
             c.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (to_iso(now), session_id))
 
     def settings(self) -> dict[str, Any]:
-        return {r[0]: json.loads(r[1]) for r in self.conn.execute("SELECT key, value FROM settings")}
+        out = {}
+        for key, value in self.conn.execute("SELECT key, value FROM settings"):
+            try:
+                out[key] = json.loads(value)
+            except (ValueError, TypeError, RecursionError):
+                self.damaged.add(f"setting {key}")
+        return out
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.write() as c:
@@ -325,7 +369,8 @@ class Store:
 
     def daily_counts(self, since_day: str = "") -> list[sqlite3.Row]:
         return list(self.conn.execute(
-            "SELECT day, category, reviews, correct, new FROM daily_counts WHERE day >= ? ORDER BY day", (since_day,)))
+            f"SELECT day, category, reviews, correct, new FROM daily_counts WHERE day >= ? AND {VALID_DAY}"
+            " ORDER BY day", (since_day,)))
 
     def review_totals(self, since_day: str = "") -> dict[str, tuple[int, int]]:
         """category -> (reviews, correct) from `since_day` on, summed in SQL."""
@@ -336,4 +381,4 @@ class Store:
     def study_days(self) -> list[str]:
         """Every study day with at least one review, newest first."""
         return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT day FROM daily_counts WHERE reviews > 0 ORDER BY day DESC")]
+            f"SELECT DISTINCT day FROM daily_counts WHERE reviews > 0 AND {VALID_DAY} ORDER BY day DESC")]

@@ -78,17 +78,24 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     # The due rule runs in SQLite and only four values per card come back, the last review parsed
     # alone: the queue may weigh thousands of due cards. fsrs's recall ranks them, weakest first.
     recall = scheduler.recall_at(now)
-    due = sorted((recall(_parsed(last), stability), due_at, gid)
+    due = sorted((recall(last_at, stability), due_at, gid)
                  for gid, due_at, last, stability in store.due_for_ranking(rule.sql, rule.sql_params, rule.latest)
-                 if gid in library)
+                 if gid in library and (last_at := _parsed(last)) is not _DAMAGED
+                 and (stability is None or isinstance(stability, int | float)))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
     want = max(0, settings.new_per_day - new_today)
     new = interleave(first_unseen(library, store.not_new_gids(), want))[:want]
     return [q for _, _, gid in due if (q := library.get(gid)) is not None] + new
 
 
+_DAMAGED = datetime.min  # a stored time no quizzer wrote: the card is left out of the ranking
+
+
 def _parsed(stored: str | None) -> datetime | None:
-    return datetime.fromisoformat(stored) if stored else None
+    try:
+        return datetime.fromisoformat(stored) if stored else None
+    except (ValueError, TypeError):
+        return _DAMAGED
 
 
 def first_unseen(library: Library, not_new: set[str], per_category: int, total: int | None = None) -> list[Question]:

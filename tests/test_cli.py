@@ -111,7 +111,7 @@ def test_show_unknown_id_suggests() -> None:
 def test_export_markdown_writes_nine_files_for_shipped_banks(tmp_path: Path) -> None:
     out = run("export", "markdown", "--out", str(tmp_path / "md"), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    names = sorted(p.name for p in (tmp_path / "md").iterdir())
+    names = sorted(p.name for p in (tmp_path / "md").iterdir() if not p.name.startswith("."))
     assert len(names) == 9 and "README.md" in names
 
 

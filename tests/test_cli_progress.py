@@ -98,7 +98,7 @@ def test_import_refuses_a_bad_log_without_changes(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
     out = run("--banks", str(TEST_BANKS), "progress", "import", str(log), db=db)
     assert out.returncode == 1
-    assert f"{log}:1: rating must be 1-4" in out.stderr
+    assert f"{log}:1: rating must be a whole number from 1 to 4" in out.stderr
     assert "Traceback" not in out.stderr
 
 

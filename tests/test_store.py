@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from quizzer import migrations as migrations_module
+from quizzer.errors import StoreError
 from quizzer.records import CardRow, ReviewRow
 from quizzer.scheduler import Scheduler
-from quizzer.store import SCHEMA, Store, StoreError
+from quizzer.store import SCHEMA, Store
 
 from .conftest import DATA
 

@@ -23,6 +23,7 @@ def run_app(obj: Context, start: str = "home", filters: dict[str, Any] | None = 
 
     library = obj.library()
     with open_store(obj) as store:
+        store.check_writable()
         app = make_app(library, store, scheduler_for(store), utc_now, start=start, filters=filters)
         app.run()
         if app.store_error is not None:
