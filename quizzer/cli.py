@@ -141,21 +141,23 @@ def export() -> None:
 
 
 @export.command("markdown")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_arg", required=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder to write README.md and one <category>.md per category into.")
 @click.option("--category", "categories", multiple=True, metavar="C", help="Only this category (repeatable).")
 @click.option("--no-answers", is_flag=True, help="Leave out answers and explanations (a question sheet).")
 @click.option("--force", is_flag=True, help="Replace pages in a folder that holds files quizzer did not write.")
 @pass_ctx
-def export_markdown_cmd(obj: Context, out: Path, categories: tuple[str, ...], no_answers: bool, force: bool) -> None:
+def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...], no_answers: bool,
+                        force: bool) -> None:
     """Write the banks as Markdown pages that fold each answer.
 
     OUT must be new, empty or an earlier export, unless --force; the pages replace the old ones
     only once all are written."""
     from quizzer.export import export_markdown
 
-    if not str(out).strip():
+    if not out_arg.strip():  # Path("") would be the current folder
         raise click.BadParameter("must name a folder", param_hint="--out")
+    out = Path(out_arg)
     library = obj.library()
     check_categories(library, categories)
     written = export_markdown(library, out, categories, answers=not no_answers, force=force)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # fsrs itself loads on the first review: the home screen and 
     from fsrs import Card
     from fsrs import Scheduler as FsrsScheduler
 
+MAX_STEP_S = 30 * 86_400  # a learning step longer than a month is not a step (and 1e20 s overflows)
 CARD_ID = 1  # quizzer keys cards by global id; fsrs's own card id is never used
 
 
@@ -46,7 +47,8 @@ class Settings:
             elif f.name in ("new_per_day", "reviews_per_day"):
                 ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000
             elif f.name.endswith("_steps_s"):
-                ok = isinstance(value, list | tuple) and all(isinstance(v, int) and v > 0 for v in value)
+                ok = isinstance(value, list | tuple) and all(
+                    isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_STEP_S for v in value)
                 value = tuple(value) if ok else value
             else:
                 ok = value in ("dark", "light")

@@ -98,6 +98,7 @@ SETTINGS = [
     ({"desired_retention": 2, "new_per_day": -1, "theme": "neon"}, Settings()),
     ({"reviews_per_day": True, "learning_steps_s": [30, "x"]}, Settings()),
     ({"learning_steps_s": [30, 300], "unknown": 1}, Settings(learning_steps_s=(30, 300))),
+    ({"learning_steps_s": [1e20], "relearning_steps_s": [10**20]}, Settings()),  # from a hostile database
 ]
 
 

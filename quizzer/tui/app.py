@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from quizzer.mdsafe import is_web_link
 from quizzer.model import QUESTION_TYPES, Library, Question
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import Store
@@ -50,6 +51,14 @@ class QuizzerApp(App[None]):
         self.monotonic = monotonic  # durations and the mock interview's timers
         self.make_scheduler = make_scheduler
         self.store_error: sqlite3.DatabaseError | None = None
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Every link a user follows passes here: only https:// pages reach the system's opener, so
+        a bank's `smb://`, `file:` or `vscode://` link does nothing but say so."""
+        if not is_web_link(url):
+            self.notify(f"Not opened: only https:// links are followed ({url[:80]})", severity="warning", markup=False)
+            return
+        super().open_url(url, new_tab=new_tab)
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()

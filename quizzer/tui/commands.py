@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from quizzer.tui.nav import app_of
 
@@ -29,11 +30,11 @@ class QuizzerCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, command in self.commands():
-            yield DiscoveryHit(name, command, help=help_text)
+            yield DiscoveryHit(name, command, help=escape(help_text))  # the palette reads help as markup
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, command in self.commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)
+                yield Hit(score, matcher.highlight(name), command, text=name, help=escape(help_text))

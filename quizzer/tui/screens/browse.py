@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -76,8 +77,9 @@ class BrowseScreen(Screen[None]):
         free = max(40, self.app.size.width - 26)
         gid_width = min(max((len(q.gid) for q in self.results[:RESULT_LIMIT]), default=2), max(20, free * 45 // 100))
         for q in self.results[:RESULT_LIMIT]:
-            table.add_row(one_line(q.gid, gid_width), q.type, f"L{q.level}", one_line(q.prompt, free - gid_width),
-                          key=q.gid)
+            # Cells as Text: DataTable reads plain strings as markup, and bank text is never markup.
+            table.add_row(Text(one_line(q.gid, gid_width)), Text(q.type), Text(f"L{q.level}"),
+                          Text(one_line(q.prompt, free - gid_width)), key=q.gid)
         shown = min(len(self.results), RESULT_LIMIT)
         more = f" (the first {shown} of {len(self.results)} matches)" if shown < len(self.results) else ""
         self.query_one("#result-count", Static).update(f"{shown} of {len(self.index.questions)} questions{more}")
