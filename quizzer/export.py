@@ -11,7 +11,8 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from quizzer.mdsafe import escape_link_text, link_destination, list_item, safe_block, safe_inline
+from quizzer.answers import answer_line, references_markdown
+from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
 from quizzer.render import LETTERS
 from quizzer.safefile import write_folder
@@ -24,14 +25,6 @@ TYPE_LABELS = {
     "short": "short answer",
     "numeric": "numeric answer",
 }
-
-
-def _refs(library: Library, q: Question) -> list[str]:
-    lines = []
-    for ref in q.refs:
-        title, url = library.ref_link(ref)
-        lines.append(f"- [{escape_link_text(title)}]({link_destination(url)})")
-    return lines
 
 
 def export_order(q: Question) -> list[str]:
@@ -54,15 +47,10 @@ def _answer(q: Question) -> str:
         return "\n".join(list_item(_lettered(a, order)) for a in sorted(q.correct_choices, key=order.index))
     if q.type == "mcq":
         return safe_inline(_lettered(str(q.answer), order))
-    text = safe_inline(q.answer_text())
-    if q.type == "short" and q.accept:
-        text += " (also accepted: " + ", ".join(safe_inline(a) for a in q.accept) + ")"
-    if q.type == "numeric":
-        text += f" (within ±{q.tolerance:.0%})"
-    return text
+    return safe_inline(answer_line(q))
 
 
-def question_markdown(library: Library, q: Question, number: int, answers: bool) -> str:
+def page_markdown(library: Library, q: Question, number: int, answers: bool) -> str:
     meta = f"Level {q.level} ({LEVELS[q.level]}) · {TYPE_LABELS[q.type]}"
     if q.tags:
         meta += " · tags: " + ", ".join(f"`{t}`" for t in q.tags)
@@ -78,7 +66,7 @@ def question_markdown(library: Library, q: Question, number: int, answers: bool)
         body.append(f"**Why:**\n\n{safe_block(q.explanation)}")
         body.append("</details>")
         parts.append("\n\n".join(body))
-    parts.append("**Read more:**\n\n" + "\n".join(_refs(library, q)))
+    parts.append("**Read more:**\n\n" + references_markdown(library, q))
     return "\n\n".join(parts)
 
 
@@ -88,7 +76,7 @@ def category_markdown(library: Library, category: str, answers: bool) -> str:
     parts = [f"# {safe_inline(library.title_of(category))}"]
     parts += [safe_block(d) for d in descriptions]
     parts.append(f"{len(questions)} questions. [Back to the index](README.md)")
-    parts += [question_markdown(library, q, n, answers) for n, q in enumerate(questions, 1)]
+    parts += [page_markdown(library, q, n, answers) for n, q in enumerate(questions, 1)]
     return "\n\n".join(parts) + "\n"
 
 

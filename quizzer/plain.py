@@ -13,14 +13,11 @@ from collections.abc import Callable
 from typing import BinaryIO, TextIO
 
 from quizzer.grading import Grade, parse_truefalse
+from quizzer.labels import RATINGS, VERDICTS
 from quizzer.model import Library, Question
 from quizzer.render import choice_lines, fmt_due, references
 from quizzer.safetext import BIDI, CONTROL
 from quizzer.session import MAX_RESPONSE_CHARS, Session, Summary
-
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-VERDICTS = {"correct": "Correct.", "typo": "Correct, with a typo.", "partial": "Partly right.",
-            "wrong": "Wrong.", "self": "Self-rated."}
 
 
 class LineReader:

@@ -6,6 +6,7 @@ import string
 from collections.abc import Sequence
 from datetime import datetime
 
+from quizzer.answers import answer_line
 from quizzer.model import LEVELS, Library, Question
 
 LETTERS = string.ascii_uppercase
@@ -38,11 +39,9 @@ def question_text(library: Library, q: Question, answer: bool, choices: Sequence
     if q.type == "numeric" and q.unit:
         out.append(f"(answer in {q.unit})")
     if answer:
-        out += ["", "Answer: " + (q.answer_text() if q.type != "open" else "")]
+        out += ["", "Answer: " + (answer_line(q) if q.type != "open" else "")]
         if q.type == "open":
             out.append(str(q.answer).strip())
-        if q.type == "short" and q.accept:
-            out.append("Also accepted: " + ", ".join(q.accept))
         if q.key_points:
             out += ["", "Key points:"] + [f"  - {k}" for k in q.key_points]
         out += ["", "Why: " + q.explanation.strip(), "", "Read more:"] + references(library, q)

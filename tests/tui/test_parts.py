@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 
+from quizzer.answers import answer_line, references_markdown, teaching_markdown
 from quizzer.model import Library
 from quizzer.tui.widgets.answer_input import (
     ChoiceAnswer,
@@ -17,7 +18,6 @@ from quizzer.tui.widgets.answer_input import (
 )
 from quizzer.tui.widgets.bars import bar_cells, column_widths
 from quizzer.tui.widgets.charts import heat_level
-from quizzer.tui.widgets.feedback import answer_markdown, correct_answer_line, references_markdown
 from quizzer.tui.widgets.keybar import Key, layout
 
 
@@ -58,7 +58,7 @@ def test_heat_levels_scale_with_the_busiest_day() -> None:
 def test_feedback_marks_covered_key_points_and_links_article_titles(library: Library) -> None:
     q = library.get("inference/kv-cache-purpose")
     assert q is not None
-    text = answer_markdown(library, q, (True, False, True), marked=True)
+    text = teaching_markdown(library, q, (True, False, True), marked=True)
     assert "- ✓ keys and values of past tokens" in text and "- · per layer and per head" in text
     title, url = library.ref_link("kv-cache")
     assert f"]({url})" in references_markdown(library, q) and title != url
@@ -67,8 +67,8 @@ def test_feedback_marks_covered_key_points_and_links_article_titles(library: Lib
 def test_correct_answer_line_says_what_is_accepted(library: Library) -> None:
     short, numeric = library.get("base/paged-attention-name"), library.get("base/fp16-weights-7b")
     assert short is not None and numeric is not None
-    assert correct_answer_line(short) == "Answer: PagedAttention  (also accepted: paged attention)"
-    assert correct_answer_line(numeric) == "Answer: 14 GB  (within ±2%)"
+    assert answer_line(short) == "PagedAttention  (also accepted: paged attention)"
+    assert answer_line(numeric) == "14 GB  (within ±2%)"
 
 
 def test_each_type_gets_its_input(library: Library) -> None:

@@ -12,12 +12,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
-from quizzer.mdsafe import list_item, safe_block, safe_inline
-from quizzer.model import LEVELS, QUESTION_TYPES, Library, Question
+from quizzer.answers import reading_markdown
+from quizzer.model import LEVELS, QUESTION_TYPES, Question
 from quizzer.render import one_line
 from quizzer.search import SearchIndex
 from quizzer.tui.nav import app_of
-from quizzer.tui.widgets.feedback import answer_markdown
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.titlebar import TitleBar
 
@@ -116,18 +115,6 @@ class BrowseScreen(Screen[None]):
             app_of(self).quiz_question(q)
 
 
-def question_markdown(library: Library, q: Question) -> str:
-    """The whole question for reading: prompt, choices (bank order), answer, key points, why, references."""
-    parts = [safe_block(q.prompt)]
-    if q.choices:
-        parts.append("\n".join(list_item(c) for c in q.choices))
-    answer = q.answer_text() if q.type != "open" else ""
-    if answer:
-        parts.append(f"**Answer:** {safe_inline(answer)}")
-    parts.append(answer_markdown(library, q))
-    return "\n\n".join(parts)
-
-
 class QuestionScreen(Screen[None]):
     """One question with its answer and references, to read; `ctrl+n` quizzes it now."""
 
@@ -152,7 +139,7 @@ class QuestionScreen(Screen[None]):
         q = self.question
         meta = f"{q.gid} · {q.type} · level {q.level} ({LEVELS.get(q.level, '?')})"
         self.query_one("#question-meta", Static).update(meta + (f" · tags: {', '.join(q.tags)}" if q.tags else ""))
-        self.query_one("#question-md", Markdown).update(question_markdown(app_of(self).library, q))
+        self.query_one("#question-md", Markdown).update(reading_markdown(app_of(self).library, q))
         self.query_one("#question-view", VerticalScroll).focus()
 
     def action_quiz_now(self) -> None:

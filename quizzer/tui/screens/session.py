@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Markdown, ProgressBar, Static
 
 from quizzer.grading import Grade
+from quizzer.labels import RATINGS
 from quizzer.mdsafe import safe_block
 from quizzer.model import LEVELS, Question
-from quizzer.plain import RATINGS
 from quizzer.render import fmt_due
 from quizzer.session import Session
 from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answer_so_far, answer_widget

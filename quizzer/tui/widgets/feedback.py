@@ -9,46 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
+from quizzer.answers import answer_line, teaching_markdown
 from quizzer.grading import Grade
-from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
+from quizzer.labels import RATINGS, VERDICT_MARKS, VERDICTS
 from quizzer.model import Library, Question
-from quizzer.plain import RATINGS, VERDICTS
-
-VERDICT_MARKS = {"correct": "✓", "typo": "✓", "partial": "~", "wrong": "✗", "self": "?"}
-
-
-def references_markdown(library: Library, q: Question) -> str:
-    """The refs as Markdown links (article titles from the catalog); the Markdown widget opens them."""
-    lines = []
-    for ref in q.refs:
-        title, url = library.ref_link(ref)
-        lines.append(f"- [{escape_link_text(title)}]({url})")
-    return "\n".join(lines)
-
-
-def answer_markdown(library: Library, q: Question, covered: tuple[bool, ...] = (), marked: bool = False) -> str:
-    """The teaching part: model answer and key points (open), explanation, references."""
-    parts: list[str] = []
-    if q.type == "open":
-        parts += ["**Model answer**", safe_block(str(q.answer))]
-    if q.key_points:
-        if marked and len(covered) == len(q.key_points):
-            heading = "**Key points** (✓ your answer seems to cover it)"
-            points = [f"- {'✓' if hit else '·'} {safe_inline(p)}" for p, hit in zip(q.key_points, covered, strict=True)]
-        else:
-            heading, points = "**Key points**", [list_item(p) for p in q.key_points]
-        parts += [heading, "\n".join(points)]
-    parts += ["**Why**", safe_block(q.explanation), "**Read more**", references_markdown(library, q)]
-    return "\n\n".join(parts)
-
-
-def correct_answer_line(q: Question) -> str:
-    text = f"Answer: {q.answer_text()}"
-    if q.type == "short" and q.accept:
-        text += f"  (also accepted: {', '.join(q.accept)})"
-    if q.type == "numeric":
-        text += f"  (within ±{q.tolerance:.0%})"
-    return text
 
 
 class FeedbackPanel(Vertical):
@@ -82,9 +46,9 @@ class FeedbackPanel(Vertical):
         your.update(f"Your answer: {' '.join(text.split())}" if text else "")
         your.display = bool(text) and q.type != "open"
         correct = self.query_one("#correct-answer", Static)
-        correct.update(correct_answer_line(q))
+        correct.update(f"Answer: {answer_line(q)}")
         correct.display = q.type != "open"
-        self.query_one("#explanation", Markdown).update(answer_markdown(library, q, result.covered, bool(text)))
+        self.query_one("#explanation", Markdown).update(teaching_markdown(library, q, result.covered, bool(text)))
         self.query_one("#feedback-body", VerticalScroll).scroll_home(animate=False)
 
     def show_rating(self, chosen: int, proposed: int) -> None:

@@ -1,0 +1,55 @@
+"""A question's answer, key points, explanation and references as the faces show them: the answer
+line as text, the teaching part and the references as safe Markdown. Said once, for the CLI, plain
+mode, the app and the export."""
+
+from __future__ import annotations
+
+from quizzer.mdsafe import escape_link_text, link_destination, list_item, safe_block, safe_inline
+from quizzer.model import Library, Question
+
+
+def answer_line(q: Question) -> str:
+    """The key of an auto-graded question as one line of text, with what else is accepted."""
+    text = q.answer_text()
+    if q.type == "short" and q.accept:
+        text += f"  (also accepted: {', '.join(q.accept)})"
+    if q.type == "numeric":
+        text += f"  (within ±{q.tolerance:.0%})"
+    return text
+
+
+def references_markdown(library: Library, q: Question) -> str:
+    """The refs as a Markdown list of links, titled from the article catalog."""
+    lines = []
+    for ref in q.refs:
+        title, url = library.ref_link(ref)
+        lines.append(f"- [{escape_link_text(title)}]({link_destination(url)})")
+    return "\n".join(lines)
+
+
+def teaching_markdown(library: Library, q: Question, covered: tuple[bool, ...] = (), marked: bool = False) -> str:
+    """Model answer and key points (open; with `marked`, which ones the answer covered), the
+    explanation and the references."""
+    parts: list[str] = []
+    if q.type == "open":
+        parts += ["**Model answer**", safe_block(str(q.answer))]
+    if q.key_points:
+        if marked and len(covered) == len(q.key_points):
+            heading = "**Key points** (✓ your answer seems to cover it)"
+            points = [f"- {'✓' if hit else '·'} {safe_inline(p)}" for p, hit in zip(q.key_points, covered, strict=True)]
+        else:
+            heading, points = "**Key points**", [list_item(p) for p in q.key_points]
+        parts += [heading, "\n".join(points)]
+    parts += ["**Why**", safe_block(q.explanation), "**Read more**", references_markdown(library, q)]
+    return "\n\n".join(parts)
+
+
+def reading_markdown(library: Library, q: Question) -> str:
+    """The whole question to read: prompt, choices, answer line and the teaching part."""
+    parts = [safe_block(q.prompt)]
+    if q.choices:
+        parts.append("\n".join(list_item(c) for c in q.choices))
+    if q.type != "open":
+        parts.append(f"**Answer:** {safe_inline(answer_line(q))}")
+    parts.append(teaching_markdown(library, q))
+    return "\n\n".join(parts)
