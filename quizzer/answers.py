@@ -4,8 +4,13 @@ mode, the app and the export."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quizzer.mdsafe import escape_link_text, link_destination, list_item, safe_block, safe_inline
 from quizzer.model import Library, Question
+
+if TYPE_CHECKING:
+    from quizzer.coderun import RunResult
 
 
 def answer_line(q: Question) -> str:
@@ -52,4 +57,48 @@ def reading_markdown(library: Library, q: Question) -> str:
     if q.type != "open":
         parts.append(f"**Answer:** {safe_inline(answer_line(q))}")
     parts.append(teaching_markdown(library, q))
+    return "\n\n".join(parts)
+
+
+def case_lines(q: Question, run: RunResult) -> list[str]:
+    """One line per case of a code run: the call, then what was expected and what came back."""
+    from quizzer.coderun import shorten
+
+    if run.problem:
+        return [f"✗ {run.problem}"]
+    lines = []
+    for r in run.cases:
+        args = ", ".join([*(shorten(a) for a in r.case.args), *(f"{k}={shorten(v)}" for k, v in r.case.kwargs.items())])
+        call = f"{q.entry}({args})"
+        if r.passed:
+            lines.append(f"✓ {call} -> {r.got}")
+        else:
+            lines.append(f"✗ {call}: expected {shorten(r.case.expect)}, {'raised' if r.error else 'got'} {r.got}")
+    return lines
+
+
+def fence(text: str, language: str = "") -> str:
+    """`text` in a Markdown code fence longer than any backtick run inside it."""
+    ticks = "`" * max(3, _longest_backticks(text) + 1)
+    return f"{ticks}{language}\n{text.rstrip()}\n{ticks}"
+
+
+def _longest_backticks(text: str) -> int:
+    best = current = 0
+    for ch in text:
+        current = current + 1 if ch == "`" else 0
+        best = max(best, current)
+    return best
+
+
+def code_markdown(library: Library, q: Question, run: RunResult | None, output: bool = True) -> str:
+    """The feedback on a code answer: each case, what the code printed, the reference solution
+    (highlighted as Python), the explanation and the references."""
+    parts: list[str] = []
+    if run is not None:
+        parts += ["**Cases**", fence("\n".join(case_lines(q, run)))]
+        if output and run.output.strip():
+            parts += ["**What your code printed**", fence(run.output[:2000])]
+    parts += ["**Reference solution**", fence(str(q.answer), "python"), "**Why**", safe_block(q.explanation),
+              "**Read more**", references_markdown(library, q)]
     return "\n\n".join(parts)

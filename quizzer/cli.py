@@ -120,8 +120,11 @@ def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--run-solutions", is_flag=True,
+              help="Also RUN each code question's reference solution against its cases (in the sandbox). "
+                   "This executes code from the banks: use it on banks you trust or are checking.")
 @pass_ctx
-def validate(obj: Context, paths: tuple[Path, ...]) -> None:
+def validate(obj: Context, paths: tuple[Path, ...], run_solutions: bool) -> None:
     """Check the banks in use, or the given files and folders."""
     from quizzer.banks import check
     from quizzer.paths import shipped_catalog
@@ -132,6 +135,16 @@ def validate(obj: Context, paths: tuple[Path, ...]) -> None:
             click.echo(str(problem), err=True)
         fail(f"{len(result.problems)} problem(s) in {result.files} file(s)")
     n = len(result.library)
+    if run_solutions:
+        from quizzer.solutions import failing_solutions
+
+        failures = failing_solutions(result.library)
+        for problem in failures:
+            click.echo(str(problem), err=True)
+        ran = sum(q.type == "code" for q in result.library)
+        if failures:
+            fail(f"{len(failures)} of {ran} reference solution(s) fail their cases")
+        click.echo(f"{ran} reference solution(s) pass their cases")
     click.echo(f"{n} questions in {result.files} bank{'s' if result.files != 1 else ''}: ok")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from quizzer.coderun import RunResult
 from quizzer.model import AGAIN, EASY, GOOD, HARD, Question
 from quizzer.numbers import read_in_unit, slip_hint
 
@@ -45,6 +46,7 @@ class Grade:
     verdict: str  # "correct", "typo", "partial", "wrong" or "self"
     note: str = ""  # one short sentence for the user
     covered: tuple[bool, ...] = ()  # open only: one flag per key point
+    run: RunResult | None = None  # code only: each case's result
 
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212", "-"))  # NFKC keeps these apart
@@ -271,9 +273,31 @@ def _grade_open(q: Question, response: Response, self_rating: int | None) -> Gra
     return Grade(score >= 0.75, score, proposal, "self", note, covered)
 
 
+CODE_QUICK_MS_PER_LEVEL = 5 * 60_000  # a level-2 exercise written in under 10 minutes is Easy
+
+
+def _grade_code(q: Question, response: Response, duration_ms: int | None) -> Grade:
+    """Run the user's code against the cases in the sandbox: all pass is correct, some is partial."""
+    from quizzer.coderun import parse_cases, run
+
+    code = _as_text(response)
+    if not code.strip():
+        return Grade(False, 0.0, AGAIN, "wrong", "No code was given.")
+    result = run(code, q.entry, parse_cases(q.cases), q.tolerance, q.time_limit)
+    if result.problem or not result.total:
+        return Grade(False, 0.0, AGAIN, "wrong", result.problem or "No case ran.", run=result)
+    score = result.passed / result.total
+    note = f"{result.passed} of {result.total} cases pass."
+    if score == 1:
+        quick = duration_ms is not None and 0 <= duration_ms <= CODE_QUICK_MS_PER_LEVEL * q.level
+        return Grade(True, 1.0, EASY if quick else GOOD, "correct", note, run=result)
+    verdict = "partial" if score > 0 else "wrong"
+    return Grade(False, score, HARD if score > 0 else AGAIN, verdict, note, run=result)
+
+
 _GRADERS: dict[str, Callable[[Question, Response, int | None], Grade]] = {
     "mcq": _grade_mcq, "multi": _grade_multi, "truefalse": _grade_truefalse,
-    "short": _grade_short, "numeric": _grade_numeric,
+    "short": _grade_short, "numeric": _grade_numeric, "code": _grade_code,
 }
 
 

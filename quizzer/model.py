@@ -23,10 +23,12 @@ CATEGORIES: tuple[str, ...] = (
     "applications",
 )
 
-QUESTION_TYPES: tuple[str, ...] = ("open", "mcq", "multi", "truefalse", "short", "numeric")
-AUTO_GRADED: frozenset[str] = frozenset({"mcq", "multi", "truefalse", "short", "numeric"})
+QUESTION_TYPES: tuple[str, ...] = ("open", "mcq", "multi", "truefalse", "short", "numeric", "code")
+AUTO_GRADED: frozenset[str] = frozenset({"mcq", "multi", "truefalse", "short", "numeric", "code"})
 LEVELS: Mapping[int, str] = {1: "junior", 2: "mid", 3: "senior"}
 DEFAULT_TOLERANCE = 0.02
+CODE_TOLERANCE = 1e-6  # floats a solution returns, absolute or relative
+CODE_TIME_LIMIT = 5.0  # seconds for all of a code question's cases
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4  # the ratings a review records, numbered as fsrs.Rating
 
 Answer = str | bool | float | tuple[str, ...]
@@ -57,6 +59,12 @@ class Question:
     key_points: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     zh: Translation = ()
+    # A `code` question: the function to define, the editor's first text, the cases as JSON text
+    # (data only, compared by `coderun`) and the time for all of them.
+    entry: str = ""
+    starter: str = ""
+    cases: str = ""
+    time_limit: float = CODE_TIME_LIMIT
     # Kept, not derived on each use: queue, stats and search look it up for every question.
     gid: str = field(init=False, repr=False, compare=False)
     # The content hash recorded with each review: worked out once per load (and kept in the bank
@@ -98,6 +106,8 @@ class Question:
                                  self.tolerance, self.unit, self.key_points, self.explanation]
         if self.zh:  # only then, so that adding the field left every earlier hash as it was
             fields_.append(self.zh)
+        if self.type == "code":
+            fields_ += [self.entry, self.starter, self.cases, self.time_limit]
         payload = _HASH_JSON.encode(fields_)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import BinaryIO, TextIO
 
+from quizzer.answers import case_lines
 from quizzer.grading import Grade, parse_truefalse
 from quizzer.labels import RATINGS, VERDICTS
 from quizzer.model import Library, Question
@@ -37,6 +38,22 @@ class LineReader:
                     break
         text = raw.decode("utf-8", errors="replace")
         return BIDI.sub("", CONTROL.sub("", text)).strip()[:MAX_RESPONSE_CHARS]
+
+    def read_block(self, end: str = ".") -> str | None:
+        """Lines as typed (indentation kept) up to a line that is exactly `end`, or the end of
+        input; None when input ended before any line."""
+        lines: list[str] = []
+        size = 0
+        while True:
+            raw = self.stream.readline(MAX_RESPONSE_CHARS * 4 + 1)
+            if not raw:
+                return "\n".join(lines) if lines else None
+            line = BIDI.sub("", CONTROL.sub("", raw.decode("utf-8", errors="replace"))).rstrip("\r\n")
+            if line.strip() == end:
+                return "\n".join(lines)
+            size += len(line) + 1
+            if size <= MAX_RESPONSE_CHARS:
+                lines.append(line)
 
 
 def pick_choices(text: str, shown: list[str], multi: bool) -> list[str] | None:
@@ -88,12 +105,19 @@ class PlainSession:
             self.say(f"(a number{', in ' + q.unit if q.unit else ''})")
         elif q.type == "open":
             self.say("(write your answer on one line, or press Enter to just reveal it)")
+        elif q.type == "code":
+            if q.starter.strip():
+                self.say("Starter code:")
+                self.say(q.starter.rstrip())
+            self.say(f"(write the function {q.entry}; end your code with a line holding only '.')")
         return shown
 
     def ask(self, q: Question) -> bool:
         """Ask one question; False when input ended before it was answered."""
         shown = self.show(q)
         started = self.monotonic()
+        if q.type == "code":
+            return self.ask_code(q, started)
         line = self.ask_line()
         if line is None:
             return False
@@ -111,6 +135,30 @@ class PlainSession:
         outcome = self.s.record(q, result, line, duration)
         self.say(VERDICTS[result.verdict] + (f" {result.note}" if result.note else ""))
         self.say(f"Answer: {q.answer_text()}")
+        self.explain(q)
+        self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
+                 f"{fmt_due(outcome.card.due, self.s.clock())}.")
+        self.say()
+        return True
+
+    def ask_code(self, q: Question, started: float) -> bool:
+        self.out.write("> ")
+        self.out.flush()
+        code = self.reader.read_block()
+        if code is None:
+            return False
+        duration = int((self.monotonic() - started) * 1000)
+        self.say("(running your code against the cases ...)")
+        result = self.s.grade(q, code, duration)
+        outcome = self.s.record(q, result, code, duration)
+        self.say(VERDICTS[result.verdict] + (f" {result.note}" if result.note else ""))
+        if result.run is not None:
+            self.say("\n".join(f"  {line}" for line in case_lines(q, result.run)))
+            if result.run.output.strip():
+                self.say("Your code printed:")
+                self.say(result.run.output[:2000].rstrip())
+        self.say("Reference solution:")
+        self.say(str(q.answer).rstrip())
         self.explain(q)
         self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
                  f"{fmt_due(outcome.card.due, self.s.clock())}.")

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizzer.mdsafe import bad_links, is_web_link
-from quizzer.model import DEFAULT_TOLERANCE, QUESTION_TYPES, Article, Question, Translation
+from quizzer.model import (
+    CODE_TIME_LIMIT,
+    CODE_TOLERANCE,
+    DEFAULT_TOLERANCE,
+    QUESTION_TYPES,
+    Article,
+    Question,
+    Translation,
+)
 from quizzer.problems import KeyPath
 from quizzer.safetext import BIDI, CONTROL
 
@@ -32,6 +40,7 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "truefalse": (),
     "short": ("accept",),
     "numeric": ("tolerance", "unit"),
+    "code": ("entry", "starter", "cases", "tolerance", "time_limit"),
 }
 ALL_QUESTION_KEYS = COMMON_KEYS + tuple(sorted({k for ks in TYPE_KEYS.values() for k in ks}))
 ARTICLE_KEYS = ("id", "title", "url", "category")
@@ -212,6 +221,8 @@ def _typed_fields(c: Checker, p: KeyPath, qtype: str, item: dict[Any, Any]) -> d
         out["answer"] = c.text(ap, answer, "answer")
         if "accept" in item:
             out["accept"] = c.strings((*p, "accept"), item["accept"], "accept") or ()
+    elif qtype == "code":
+        out.update(_code_fields(c, p, item))
     elif qtype == "numeric":
         if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
             c.add(ap, f"a numeric answer must be a number, not {answer!r}"
@@ -226,6 +237,81 @@ def _typed_fields(c: Checker, p: KeyPath, qtype: str, item: dict[Any, Any]) -> d
         if "unit" in item:
             out["unit"] = c.text((*p, "unit"), item["unit"], "unit")
     return out
+
+
+# ---- code questions: a function to write and cases that are data, never code ------------------
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+CASE_KEYS = ("args", "kwargs", "expect")
+MAX_CASES = 100
+
+
+def _code_fields(c: Checker, p: KeyPath, item: dict[Any, Any]) -> dict[str, Any]:
+    """`entry`, `starter`, `cases`, `tolerance` and `time_limit` of a `code` question; the answer is
+    the reference solution, which validation never runs (`validate --run-solutions` does, on request)."""
+    import json
+
+    out: dict[str, Any] = {"answer": c.text((*p, "answer"), item["answer"], "answer")}
+    if "entry" not in item:
+        c.add(p, "a 'code' question needs 'entry', the name of the function to write")
+    elif (entry := c.text((*p, "entry"), item["entry"], "entry")) is not None:
+        if not IDENTIFIER.match(entry):
+            c.add((*p, "entry"), f"entry '{entry}' is not a Python function name")
+        out["entry"] = entry
+    if "starter" in item:
+        out["starter"] = c.text((*p, "starter"), item["starter"], "starter") or ""
+    cases = item.get("cases")
+    if "cases" not in item:
+        c.add(p, "a 'code' question needs 'cases'")
+    elif not isinstance(cases, list) or not cases:
+        c.add((*p, "cases"), "cases must be a non-empty list of mappings with args and expect")
+    elif len(cases) > MAX_CASES:
+        c.add((*p, "cases"), f"at most {MAX_CASES} cases")
+    else:
+        for i, case in enumerate(cases):
+            cp = (*p, "cases", i)
+            if not isinstance(case, dict):
+                c.add(cp, f"a case must be a mapping with args and expect, not {kind_of(case)}")
+                continue
+            if not c.mapping_keys(cp, case, CASE_KEYS, ("args", "expect"), "a case"):
+                continue
+            if not isinstance(case["args"], list):
+                c.add((*cp, "args"), f"args must be a list of positional arguments, not {kind_of(case['args'])}")
+            if "kwargs" in case and not (isinstance(case["kwargs"], dict)
+                                         and all(isinstance(k, str) and IDENTIFIER.match(k) for k in case["kwargs"])):
+                c.add((*cp, "kwargs"), "kwargs must map argument names to values")
+            for key in ("args", "kwargs", "expect"):
+                if key in case and (bad := _not_data(case[key])):
+                    c.add((*cp, key), f"{key} holds {bad}: cases are data (lists, numbers, strings, booleans, null)")
+        out["cases"] = json.dumps(cases, ensure_ascii=False, sort_keys=True)
+    tol = item.get("tolerance", CODE_TOLERANCE)
+    if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol <= 1:
+        c.add((*p, "tolerance"), f"tolerance must be a number in (0, 1], not {tol!r}")
+    else:
+        out["tolerance"] = float(tol)
+    limit = item.get("time_limit", CODE_TIME_LIMIT)
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0.5 <= limit <= 60:
+        c.add((*p, "time_limit"), f"time_limit must be 0.5 to 60 seconds, not {limit!r}")
+    else:
+        out["time_limit"] = float(limit)
+    return out
+
+
+def _not_data(value: Any, depth: int = 0) -> str:
+    """What in `value` is not plain data ('' when it all is)."""
+    if depth > 20:
+        return "values nested too deeply"
+    if value is None or isinstance(value, bool | str):
+        return ""
+    if isinstance(value, int | float):
+        return "" if math.isfinite(value) else "a number that is not finite"
+    if isinstance(value, list):
+        return next((bad for v in value if (bad := _not_data(v, depth + 1))), "")
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            return "a mapping with keys that are not text"
+        return next((bad for v in value.values() if (bad := _not_data(v, depth + 1))), "")
+    return f"a {type(value).__name__}"
 
 
 # ---- the zh block: a translation of the text fields ----------------------------------------

@@ -157,7 +157,8 @@ class QuizzerApp(App[None]):
             return
         self.run_session(self.new_session("quiz", questions, chosen))
 
-    def start_mock(self, categories: Sequence[str], count: int, open_seconds: float, other_seconds: float) -> None:
+    def start_mock(self, categories: Sequence[str], count: int, open_seconds: float, other_seconds: float,
+                   code_seconds: float = 15 * 60) -> None:
         filters = {"categories": list(categories), "count": count}
         questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng,
                                    categories=categories, count=count)
@@ -165,7 +166,7 @@ class QuizzerApp(App[None]):
             self.notify("No question to ask in these categories.", severity="warning")
             return
         self.open_home()
-        limits = {t: open_seconds if t == "open" else other_seconds for t in QUESTION_TYPES}
+        limits = {t: other_seconds for t in QUESTION_TYPES} | {"open": open_seconds, "code": code_seconds}
         # A mock interview asks each question once: learning steps wait for the next review.
         self.run_session(self.new_session("mock", questions, filters, requeue=False), limits)
 

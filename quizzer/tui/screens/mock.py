@@ -19,6 +19,7 @@ from quizzer.tui.widgets.titlebar import TitleBar
 MOCK_DEFAULT_COUNT = 10
 MOCK_OPEN_MINUTES = 3.0
 MOCK_OTHER_MINUTES = 1.0
+MOCK_CODE_MINUTES = 15.0  # a hand-coding question, as in a real coding round
 
 
 class MockSetupScreen(Screen[None]):
@@ -41,6 +42,8 @@ class MockSetupScreen(Screen[None]):
             yield field("Minutes per open question", Input(f"{MOCK_OPEN_MINUTES:g}", type="number", id="mock-open"))
             yield field("Minutes per other question", Input(f"{MOCK_OTHER_MINUTES:g}", type="number",
                                                             id="mock-other"))
+            yield field("Minutes per coding question", Input(f"{MOCK_CODE_MINUTES:g}", type="number",
+                                                             id="mock-code"))
             yield Static(id="mock-error", classes="error", markup=False)
             yield Button("Start (ctrl+s)", id="mock-start", variant="primary")
         yield KeyBar()
@@ -60,6 +63,7 @@ class MockSetupScreen(Screen[None]):
             count = int(self.query_one("#mock-count", Input).value)
             open_minutes = float(self.query_one("#mock-open", Input).value)
             other_minutes = float(self.query_one("#mock-other", Input).value)
+            code_minutes = float(self.query_one("#mock-code", Input).value)
         except ValueError:
             error.update("Questions must be a whole number and the minutes numbers.")
             return
@@ -67,8 +71,8 @@ class MockSetupScreen(Screen[None]):
             error.update("Tick at least one category.")
         elif not 1 <= count <= 200:
             error.update("Ask between 1 and 200 questions.")
-        elif not (0 < open_minutes <= 60 and 0 < other_minutes <= 60):
+        elif not all(0 < m <= 60 for m in (open_minutes, other_minutes, code_minutes)):
             error.update("Give each question between a few seconds and 60 minutes.")
         else:
             error.update("")
-            app_of(self).start_mock(categories, count, open_minutes * 60, other_minutes * 60)
+            app_of(self).start_mock(categories, count, open_minutes * 60, other_minutes * 60, code_minutes * 60)

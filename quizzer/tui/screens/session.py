@@ -27,7 +27,7 @@ from quizzer.tui.widgets.feedback import FeedbackPanel
 from quizzer.tui.widgets.keybar import KeyBar
 
 SESSION_TITLES = {"review": "Today's review", "quiz": "Quiz", "mock": "Mock interview"}
-LOADING, ANSWERING, FEEDBACK, DONE = "loading", "answering", "feedback", "done"
+LOADING, ANSWERING, GRADING, FEEDBACK, DONE = "loading", "answering", "grading", "feedback", "done"
 
 
 @dataclass
@@ -45,6 +45,9 @@ class Pending:
 class SessionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reveal", "Reveal answer", id="session.reveal", priority=True),
+        Binding("ctrl+r", "run_cases", "Run cases", id="session.run_cases", priority=True),
+        Binding("ctrl+g", "submit_code", "Submit", id="session.submit_code", priority=True),
+        Binding("ctrl+o", "external_editor", "$EDITOR", id="session.external_editor", priority=True),
         Binding("enter,space", "next", "Next", id="session.next"),
         Binding("1", "rate(1)", "Rate", key_display="1-4", id="session.rate_again"),
         Binding("2", "rate(2)", "Hard", show=False, id="session.rate_hard"),
@@ -67,6 +70,7 @@ class SessionScreen(Screen[None]):
         self.question: Question | None = None
         self.pending: Pending | None = None
         self.phase = LOADING
+        self.grading: tuple[Question, AnswerSubmitted, int] | None = None  # a code answer being run
         self.shown_at = 0.0
         self.closed = False
 
@@ -81,6 +85,7 @@ class SessionScreen(Screen[None]):
                 yield Markdown(id="prompt")
                 yield Static(id="answer-hint", markup=False)
                 yield Container(id="answer-slot")
+                yield Static(id="practice", markup=False)
             yield FeedbackPanel(id="feedback")
         yield Static(id="status", markup=False)
         yield KeyBar()
@@ -102,6 +107,9 @@ class SessionScreen(Screen[None]):
             return
         self.question, self.pending = q, None
         self.remove_class("-feedback")
+        practice = self.query_one("#practice", Static)
+        practice.update("")
+        practice.display = q.type == "code"  # practice runs are for code questions only
         done = len(self.session.outcomes) + len(self.session.skipped)
         self.query_one("#session-title", Static).update(
             f"{self.title_text} · {self.session.asked} of {self.session.total}")
@@ -134,7 +142,19 @@ class SessionScreen(Screen[None]):
         if q is None or self.phase != ANSWERING:
             return
         duration = self.elapsed_ms()
-        result = self.session.grade(q, answer.response, duration)
+        if q.type == "code":  # running the code takes up to its time limit: never on the UI's thread
+            self.phase = GRADING
+            self.grading = (q, answer, duration)
+            self.query_one("#practice", Static).update("Running your code against the cases ...")
+            self.run_worker(lambda: self.app.call_from_thread(
+                self.show_feedback, q, answer, duration, self.session.grade(q, answer.response, duration)),
+                thread=True, group="grading")
+            return
+        self.show_feedback(q, answer, duration, self.session.grade(q, answer.response, duration))
+
+    def show_feedback(self, q: Question, answer: AnswerSubmitted, duration: int, result: Grade) -> None:
+        if q is not self.question or self.phase not in (ANSWERING, GRADING):
+            return
         # An open question revealed without a written answer proposes Good, as the plain mode does.
         proposed = result.rating if q.type != "open" or answer.text else 3
         self.pending = Pending(q, result, answer.text, duration, proposed, proposed)
@@ -149,7 +169,13 @@ class SessionScreen(Screen[None]):
         self.refresh_bindings()
 
     def commit_pending(self) -> None:
-        """Record the answer on show with the rating chosen so far (the proposed one unless changed)."""
+        """Record the answer on show with the rating chosen so far (the proposed one unless changed);
+        a code answer still running is graded here, so that leaving never loses it."""
+        if self.phase == GRADING and self.grading is not None and self.pending is None:
+            q, answer, duration = self.grading
+            self.session.record(q, self.session.grade(q, answer.response, duration), answer.text, duration)
+            self.phase = LOADING
+        self.grading = None
         p, self.pending = self.pending, None
         if p is None:
             return
@@ -204,8 +230,11 @@ class SessionScreen(Screen[None]):
     # ---- actions ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        qtype = self.question.type if self.question is not None else ""
         if action == "reveal":
-            return self.phase == ANSWERING and self.question is not None and self.question.type == "open"
+            return self.phase == ANSWERING and qtype == "open"
+        if action in ("run_cases", "submit_code", "external_editor"):
+            return self.phase == ANSWERING and qtype == "code"
         if action in ("next", "rate", "open_reference"):
             return self.phase == FEEDBACK
         if action == "skip":
@@ -219,6 +248,56 @@ class SessionScreen(Screen[None]):
         # the text area (a fast typist, a script): read the answer once the widget has taken them.
         answer = self.query_one("#answer")
         answer.call_later(lambda: self.submit(answer_so_far(answer)))
+
+    def action_submit_code(self) -> None:
+        self.action_reveal()
+
+    def action_run_cases(self) -> None:
+        """A practice run, as in a shared editor: the cases' results show under the code; nothing is
+        recorded."""
+        q = self.question
+        if q is None or q.type != "code":
+            return
+        from quizzer.answers import case_lines
+        from quizzer.coderun import parse_cases, run
+
+        code = answer_so_far(self.query_one("#answer")).text
+        practice = self.query_one("#practice", Static)
+        practice.update("Running the cases ...")
+
+        def work() -> None:
+            result = run(code, q.entry, parse_cases(q.cases), q.tolerance, q.time_limit)
+            text = f"Practice run: {result.passed} of {result.total} cases pass.\n" if result.total else ""
+            self.app.call_from_thread(practice.update, text + "\n".join(case_lines(q, result)))
+
+        self.run_worker(work, thread=True, exclusive=True, group="practice")
+
+    def action_external_editor(self) -> None:
+        """Edit the code in $VISUAL or $EDITOR; the app steps aside while it runs."""
+        import os
+        import shlex
+        import subprocess
+        import tempfile
+
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        area = self.query_one("#answer")
+        if not editor:
+            self.notify("Set $VISUAL or $EDITOR to edit in your own editor.", severity="warning", markup=False)
+            return
+        from quizzer.tui.widgets.answer_input import CodeAnswer
+
+        assert isinstance(area, CodeAnswer)
+        with tempfile.TemporaryDirectory(prefix="quizzer-edit-") as folder:
+            path = os.path.join(folder, "solution.py")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(area.text)
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(editor), path], check=False)
+                with open(path, encoding="utf-8") as f:
+                    area.text = f.read()
+            except Exception as exc:  # no terminal to hand over, an editor that cannot start
+                self.notify(f"Could not run {editor}: {exc}", severity="warning", markup=False)
 
     def action_rate(self, rating: int) -> None:
         if self.pending is not None:

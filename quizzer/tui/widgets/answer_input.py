@@ -131,6 +131,18 @@ class OpenAnswer(TextArea):
         return AnswerSubmitted(self.text, self.text.strip())
 
 
+class CodeAnswer(TextArea):
+    """`code`: a Python editor holding the starter code; the session screen's keys run the cases
+    (practice, nothing recorded) or submit."""
+
+    def __init__(self, starter: str, *, id: str | None = None) -> None:
+        super().__init__(starter, language="python", theme="monokai", soft_wrap=False, show_line_numbers=True,
+                         tab_behavior="indent", id=id)
+
+    def answer_so_far(self) -> AnswerSubmitted:
+        return AnswerSubmitted(self.text, self.text)
+
+
 def answer_widget(q: Question, shown_choices: Sequence[str]) -> Widget:
     """The input that fits the question's type (choices in the order the session shows them)."""
     if q.type == "mcq":
@@ -141,6 +153,8 @@ def answer_widget(q: Question, shown_choices: Sequence[str]) -> Widget:
         return TrueFalseAnswer(id="answer")
     if q.type == "open":
         return OpenAnswer(id="answer")
+    if q.type == "code":
+        return CodeAnswer(q.starter, id="answer")
     if q.type == "numeric":
         return TextAnswer(f"A number{', in ' + q.unit if q.unit else ''}; Enter to submit", id="answer")
     return TextAnswer("A term or phrase; Enter to submit", id="answer")
@@ -148,7 +162,7 @@ def answer_widget(q: Question, shown_choices: Sequence[str]) -> Widget:
 
 def answer_so_far(widget: Widget) -> AnswerSubmitted:
     """What the answer widget holds now (for a timeout or the reveal key)."""
-    if isinstance(widget, ChoiceAnswer | MultiAnswer | TrueFalseAnswer | TextAnswer | OpenAnswer):
+    if isinstance(widget, ChoiceAnswer | MultiAnswer | TrueFalseAnswer | TextAnswer | OpenAnswer | CodeAnswer):
         return widget.answer_so_far()
     return AnswerSubmitted("", "")
 
@@ -163,4 +177,5 @@ def answer_hint(q: Question, count: int) -> str:
         "short": "Type your answer and press Enter.",
         "numeric": f"Type a number{' (in ' + q.unit + ')' if q.unit else ''} and press Enter.",
         "open": "Write your answer (optional), then press ctrl+r to reveal the model answer.",
+        "code": f"Write {q.entry}(). ctrl+r runs the cases (practice), ctrl+g submits, ctrl+o opens $EDITOR.",
     }.get(q.type, "")

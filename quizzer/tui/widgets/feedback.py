@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
-from quizzer.answers import answer_line, teaching_markdown
+from quizzer.answers import answer_line, code_markdown, teaching_markdown
 from quizzer.grading import Grade
 from quizzer.labels import RATINGS, VERDICT_MARKS, VERDICTS
 from quizzer.model import Library, Question
@@ -44,11 +44,13 @@ class FeedbackPanel(Vertical):
         verdict.update(f"{VERDICT_MARKS.get(result.verdict, '')} {headline}{note}")
         your = self.query_one("#your-answer", Static)
         your.update(f"Your answer: {' '.join(text.split())}" if text else "")
-        your.display = bool(text) and q.type != "open"
+        your.display = bool(text) and q.type not in ("open", "code")
         correct = self.query_one("#correct-answer", Static)
         correct.update(f"Answer: {answer_line(q)}")
-        correct.display = q.type != "open"
-        self.query_one("#explanation", Markdown).update(teaching_markdown(library, q, result.covered, bool(text)))
+        correct.display = q.type not in ("open", "code")
+        body = (code_markdown(library, q, result.run) if q.type == "code"
+                else teaching_markdown(library, q, result.covered, bool(text)))
+        self.query_one("#explanation", Markdown).update(body)
         self.query_one("#feedback-body", VerticalScroll).scroll_home(animate=False)
 
     def show_rating(self, chosen: int, proposed: int) -> None:
