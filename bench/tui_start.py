@@ -31,13 +31,12 @@ def bare() -> None:
 
 def quizzer() -> None:
     from quizzer.cli import Context
-    from quizzer.cli_progress import open_store, scheduler_for
     from quizzer.tui.app import make_app
 
     obj = Context((), None)
     library = obj.library()
-    with open_store(obj) as store:
-        app = make_app(library, store, scheduler_for(store), lambda: datetime.now(UTC))
+    with obj.open_store() as store:
+        app = make_app(library, store, obj.scheduler(store), lambda: datetime.now(UTC))
         app.run(headless=True, auto_pilot=_quit_when_ready)
 
 

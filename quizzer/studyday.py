@@ -21,3 +21,8 @@ def day_end(now: datetime, tz: tzinfo | None = None) -> datetime:
     local = now.astimezone(tz) if tz is not None else now.astimezone()
     start = (local - timedelta(hours=ROLLOVER_HOUR)).replace(hour=ROLLOVER_HOUR, minute=0, second=0, microsecond=0)
     return (start + timedelta(days=1)).astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    """The wall clock, UTC-aware: the one the faces pass to the core (tests pass their own)."""
+    return datetime.now(UTC)

@@ -35,7 +35,7 @@ T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
 def plain_run(library: Library, store: Store, clock: Clock, lines: bytes, kind: str = "review",
-              questions=None) -> tuple[str, Session]:  # type: ignore[no-untyped-def]
+              questions: list[Question] | None = None) -> tuple[str, Session]:
     sch = Scheduler(enable_fuzzing=False)
     qs = questions if questions is not None else todays_queue(library, store, sch, clock(), UTC)
     session = Session(library, store, sch, clock, kind=kind, questions=qs, tz=UTC,

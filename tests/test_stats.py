@@ -21,7 +21,8 @@ T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 def answer(library: Library, store: Store, when: datetime, ratings: dict[str, int]) -> None:
     """Record one review per question with the given rating (the typed answer does not matter here)."""
     session = Session(library, store, Scheduler(enable_fuzzing=False), lambda: when, kind="quiz",
-                      questions=[library.get(g) for g in ratings], tz=UTC, rng=random.Random(1))
+                      questions=[q for g in ratings if (q := library.get(g)) is not None], tz=UTC,
+                      rng=random.Random(1))
     for gid, rating in ratings.items():
         q = library.get(gid)
         assert q is not None

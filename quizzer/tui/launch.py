@@ -1,30 +1,28 @@
-"""`run_app`: what `quizzer`, `quizzer review` and `quizzer quiz` call on a terminal.
+"""`run_app`: what the command line calls to open the study app on a terminal.
 
-Loads the banks and opens the store with the CLI's error handling (a damaged database prints one
-clear line and exits 1), runs the app, closes the store.
+The caller opens the banks and the store (and reports its errors); this runs the app and turns a
+database error met inside it into the StoreError the caller reports as one line.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from quizzer.errors import StoreError
+from quizzer.studyday import utc_now
+
 if TYPE_CHECKING:
-    from quizzer.cli import Context
+    from quizzer.model import Library
+    from quizzer.scheduler import Scheduler
+    from quizzer.store import Store
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def run_app(obj: Context, start: str = "home", filters: dict[str, Any] | None = None) -> None:
-    from quizzer.cli_progress import open_store, scheduler_for
+def run_app(library: Library, store: Store, scheduler: Scheduler, start: str = "home",
+            filters: dict[str, Any] | None = None) -> None:
     from quizzer.tui.app import make_app
 
-    library = obj.library()
-    with open_store(obj) as store:
-        store.check_writable()
-        app = make_app(library, store, scheduler_for(store), utc_now, start=start, filters=filters)
-        app.run()
-        if app.store_error is not None:
-            raise app.store_error  # open_store turns it into one line and exit status 1
+    app = make_app(library, store, scheduler, utc_now, start=start, filters=filters)
+    app.run()
+    if app.store_error is not None:
+        raise StoreError(f"the progress database {store.path} could not be used ({app.store_error}); "
+                         "every answer given was saved")

@@ -8,12 +8,12 @@ from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from quizzer.model import Question
 from quizzer.store import Store
-from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.session import ANSWERING, FEEDBACK, SessionScreen
 
 P = ParamSpec("P")
@@ -46,7 +46,7 @@ async def wait_for(pilot: Pilot[None], predicate: Callable[[], bool], what: str,
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def session_screen(app: QuizzerApp) -> SessionScreen:
+def session_screen(app: App[Any]) -> SessionScreen:
     screen = app.screen
     assert isinstance(screen, SessionScreen), f"expected a session, got {screen!r}"
     return screen
@@ -62,13 +62,13 @@ def ready(screen: SessionScreen) -> bool:
 async def wait_for_question(pilot: Pilot[None]) -> SessionScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, SessionScreen) and ready(pilot.app.screen),
                    "a question to be shown")
-    return session_screen(pilot.app)  # type: ignore[arg-type]
+    return session_screen(pilot.app)
 
 
 async def answer(pilot: Pilot[None], right: bool) -> Question:
     """Answer the question on show, right or wrong, with the keys its type uses; wait for the feedback."""
     screen = await wait_for_question(pilot)
-    q = screen.question
+    q: Question | None = screen.question
     assert q is not None
     shown = screen.session.choices_for(q) if q.choices else []
     if q.type == "truefalse":
@@ -92,7 +92,7 @@ async def answer(pilot: Pilot[None], right: bool) -> Question:
 
 async def go_on(pilot: Pilot[None], rating: int | None = None) -> None:
     """From the feedback: optionally change the rating, then Enter to the next question or the summary."""
-    screen = session_screen(pilot.app)  # type: ignore[arg-type]
+    screen = session_screen(pilot.app)
     asked = screen.session.asked
     if rating is not None:
         await pilot.press(str(rating))

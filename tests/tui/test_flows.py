@@ -14,6 +14,7 @@ from textual import events
 from textual.widgets import Input, Select
 
 from quizzer.cli import Context
+from quizzer.errors import StoreError
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.browse import BrowseScreen, QuestionScreen
@@ -32,6 +33,12 @@ from .driver import answer, go_on, headless, ratings_by_gid, session_screen, wai
 
 AppFactory = Callable[..., QuizzerApp]
 SIZE = (100, 32)
+
+
+def summary_of(app: QuizzerApp) -> Any:
+    screen = app.screen
+    assert isinstance(screen, SummaryScreen)
+    return screen.summary
 
 
 def sessions(store: Store) -> list[dict[str, Any]]:
@@ -58,7 +65,7 @@ async def test_daily_review_answers_every_type_and_records_each(new_app: AppFact
             assert screen.pending is not None and screen.pending.result.correct is (right or qtype == "open")
             await go_on(pilot, rating)
         await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
-        summary = app.screen.summary  # type: ignore[attr-defined]
+        summary = summary_of(app)
         assert (summary.answered, summary.correct) == (8, 6)
         assert summary.per_category == {"base": (4, 3), "inference": (4, 3)}
         assert [t for t, _, _ in summary.weakest_tags] == ["batching", "kv-cache"]
@@ -92,7 +99,7 @@ async def test_mock_interview_times_out_and_reports(new_app: AppFactory, store: 
         await answer(pilot, right=True)
         await go_on(pilot, 4)
         await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the report")
-        report = app.screen.summary  # type: ignore[attr-defined]
+        report = summary_of(app)
         assert report.kind == "mock" and report.answered == 3
         if first.type != "open":  # an open question is self-rated, so its timeout may still count as right
             assert report.to_revisit == [first.gid]
@@ -225,7 +232,7 @@ async def test_ending_a_session_early_shows_its_summary(new_app: AppFactory, sto
         await wait_for_question(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
-        summary = app.screen.summary  # type: ignore[attr-defined]
+        summary = summary_of(app)
         assert (summary.answered, summary.correct, summary.to_revisit) == (1, 0, ["base/bf16-exponent"])
     card = store.card("base/paged-attention-name")
     assert card is not None and card.flagged and card.suspended
@@ -323,21 +330,14 @@ async def test_nothing_due_says_so_on_home(new_app: AppFactory, store: Store) ->
         assert any("All done for today" in str(n.title) for n in app._notifications)
 
 
-def test_run_app_reports_a_damaged_database_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from quizzer.tui.launch import run_app
-
+def test_opening_the_app_on_a_damaged_database_is_a_store_error(tmp_path: Path) -> None:
     damaged = tmp_path / "q.db"
     damaged.write_bytes(b"this is not a database" * 10)
-    with pytest.raises(SystemExit) as exit_info:
-        run_app(Context((str(TEST_BANKS),), str(damaged)))
-    assert exit_info.value.code == 1
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "not a SQLite database" in err[0]
+    with pytest.raises(StoreError, match="not a SQLite database"):  # main() prints it as one line
+        Context((str(TEST_BANKS),), str(damaged)).run_app()
 
 
 def test_run_app_wires_the_store_and_closes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from quizzer.tui.launch import run_app
-
     db = tmp_path / "q.db"
     Store.open(db).set_setting("new_per_day", 3)
     seen: dict[str, Any] = {}
@@ -347,7 +347,7 @@ def test_run_app_wires_the_store_and_closes_it(tmp_path: Path, monkeypatch: pyte
                     now=self.clock(), store=self.store)
 
     monkeypatch.setattr(QuizzerApp, "run", fake_run)
-    run_app(Context((str(TEST_BANKS),), str(db)), start="quiz", filters={"count": 4})
+    Context((str(TEST_BANKS),), str(db)).run_app(start="quiz", filters={"count": 4})
     assert (seen["start"], seen["filters"], seen["new"]) == ("quiz", {"count": 4}, 3)
     assert seen["now"].tzinfo is not None
     with pytest.raises(Exception, match="closed"):
@@ -360,7 +360,6 @@ def test_the_home_screen_loads_no_fsrs(tmp_path: Path) -> None:
 import sys
 from datetime import UTC, datetime
 from quizzer.cli import Context
-from quizzer.cli_progress import open_store, scheduler_for
 from quizzer.tui.app import make_app
 from quizzer.tui.screens.home import HomeScreen
 
@@ -371,8 +370,8 @@ async def home_then_quit(pilot):
     pilot.app.exit()
 
 obj = Context(({str(TEST_BANKS)!r},), {str(tmp_path / "q.db")!r})
-with open_store(obj) as store:
-    make_app(obj.library(), store, scheduler_for(store), lambda: datetime.now(UTC)).run(
+with obj.open_store() as store:
+    make_app(obj.library(), store, obj.scheduler(store), lambda: datetime.now(UTC)).run(
         headless=True, auto_pilot=home_then_quit)
 print("fsrs" in sys.modules)
 """

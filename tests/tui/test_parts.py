@@ -28,7 +28,7 @@ def test_bar_cells_show_any_progress(fraction: float, cells: tuple[int, int]) ->
 
 
 def test_column_widths_fit_the_widest_cell_of_each_column() -> None:
-    rows = [("category", "seen"), ("applications", "3"), ("base", Text("██░ 50%"))]
+    rows: list[tuple[str | Text, ...]] = [("category", "seen"), ("applications", "3"), ("base", Text("██░ 50%"))]
     assert column_widths(rows) == [12, 7]
     assert column_widths([]) == []
 

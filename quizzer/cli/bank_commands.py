@@ -1,0 +1,111 @@
+"""Commands that read the banks only: validate, list, show and the Markdown export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from quizzer.cli.context import TYPES, Context, check_categories, check_tags, fail, filtered, pass_ctx
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--run-solutions", is_flag=True,
+              help="Also RUN each code question's reference solution against its cases (in the sandbox). "
+                   "This executes code from the banks: use it on banks you trust or are checking.")
+@pass_ctx
+def validate(obj: Context, paths: tuple[Path, ...], run_solutions: bool) -> None:
+    """Check the banks in use, or the given files and folders."""
+    from quizzer.banks import check
+    from quizzer.paths import shipped_catalog
+
+    result = check(list(paths) or obj.bank_dirs(), shipped_catalog())
+    if result.library is None:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        fail(f"{len(result.problems)} problem(s) in {result.files} file(s)")
+    n = len(result.library)
+    if run_solutions:
+        from quizzer.solutions import failing_solutions
+
+        failures = failing_solutions(result.library)
+        for problem in failures:
+            click.echo(str(problem), err=True)
+        ran = sum(q.type == "code" for q in result.library)
+        if failures:
+            fail(f"{len(failures)} of {ran} reference solution(s) fail their cases")
+        click.echo(f"{ran} reference solution(s) pass their cases")
+    click.echo(f"{n} questions in {result.files} bank{'s' if result.files != 1 else ''}: ok")
+
+
+@click.group()
+def export() -> None:
+    """Export the banks."""
+
+
+@export.command("markdown")
+@click.option("--out", "out_arg", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder to write README.md and one <category>.md per category into.")
+@click.option("--category", "categories", multiple=True, metavar="C", help="Only this category (repeatable).")
+@click.option("--no-answers", is_flag=True, help="Leave out answers and explanations (a question sheet).")
+@click.option("--force", is_flag=True, help="Replace pages in a folder that holds files quizzer did not write.")
+@pass_ctx
+def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...], no_answers: bool,
+                        force: bool) -> None:
+    """Write the banks as Markdown pages that fold each answer.
+
+    OUT must be new, empty or an earlier export, unless --force; the pages replace the old ones
+    only once all are written."""
+    from quizzer.export import export_markdown
+
+    if not out_arg.strip():  # Path("") would be the current folder
+        raise click.BadParameter("must name a folder", param_hint="--out")
+    out = Path(out_arg)
+    library = obj.library()
+    check_categories(library, categories)
+    written = export_markdown(library, out, categories, answers=not no_answers, force=force)
+    click.echo(f"wrote {len(written)} files to {out}", err=True)
+
+
+@click.command("list")
+@click.option("--category", "categories", multiple=True, metavar="C")
+@click.option("--tag", "tags", multiple=True, metavar="T")
+@click.option("--level", "levels", multiple=True, type=click.IntRange(1, 3))
+@click.option("--type", "types", multiple=True, type=TYPES)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@pass_ctx
+def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], levels: tuple[int, ...],
+             types: tuple[str, ...], as_json: bool) -> None:
+    """List questions: global id, type, level and the prompt's first line."""
+    from quizzer.render import one_line
+
+    library = obj.library()
+    check_categories(library, categories)
+    check_tags(library, tags)
+    questions = filtered(library, categories, tags, levels, types)
+    if as_json:
+        rows = [{"id": q.gid, "type": q.type, "level": q.level, "tags": list(q.tags),
+                 "prompt": one_line(q.prompt, 10_000)} for q in questions]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for q in questions:
+        click.echo(f"{q.gid:<48} {q.type:<9} L{q.level}  {one_line(q.prompt, 70)}")
+
+
+@click.command()
+@click.argument("question_id", metavar="ID")
+@pass_ctx
+def show(obj: Context, question_id: str) -> None:
+    """Show one question with its answer, explanation and references."""
+    from quizzer.render import question_text
+
+    library = obj.library()
+    q = library.get(question_id)
+    if q is None:
+        from quizzer.search import suggest
+
+        hint = suggest(library, question_id)
+        fail(f"no question '{question_id}'" + (f"; did you mean '{hint}'?" if hint else ""))
+    click.echo(question_text(library, q, answer=True))

@@ -1,0 +1,160 @@
+"""What every command shares: the global options resolved, the banks and the progress store
+opened with one way of failing, and the checks of arguments that name banks' contents."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from quizzer.model import Counted, Library, Question
+    from quizzer.scheduler import Scheduler
+    from quizzer.store import Store
+
+QUESTION_TYPE_NAMES = ["open", "mcq", "multi", "truefalse", "short", "numeric", "code"]
+TYPES = click.Choice(QUESTION_TYPE_NAMES)
+
+
+class Context:
+    """What the global options resolve to; passed to every command."""
+
+    def __init__(self, banks: tuple[str, ...], db: str | None) -> None:
+        self.bank_args = banks
+        self.db_arg = db
+
+    def bank_dirs(self) -> list[Path]:
+        from quizzer.paths import bank_dirs
+
+        return bank_dirs(self.bank_args)
+
+    def db_path(self) -> Path:
+        from quizzer.paths import default_db
+
+        return Path(self.db_arg) if self.db_arg else default_db()
+
+    def library(self) -> Library:
+        """The banks in use; invalid banks end the command with their first problems."""
+        from quizzer.bankcache import BankCache, default_cache_file
+        from quizzer.banks import check
+        from quizzer.paths import shipped_catalog
+
+        paths = self.bank_dirs()
+        # The banks live as long as this process: once loaded (with the cyclic collector paused, as
+        # check does), they are frozen out of its sight, so that no later collection rescans
+        # thousands of questions (about 35 ms a time for 10,000).
+        gc.disable()
+        try:
+            result = check(paths, shipped_catalog(), BankCache(default_cache_file(paths)))
+        finally:
+            gc.freeze()
+            gc.enable()
+        if result.library is None:
+            for problem in result.problems[:5]:
+                click.echo(str(problem), err=True)
+            more = len(result.problems) - 5
+            if more > 0:
+                click.echo(f"... and {more} more", err=True)
+            fail("the banks have problems; run 'quizzer validate' for the full list")
+        return result.library
+
+    def question_index(self) -> Counted:
+        """What counting progress needs of the banks: their ids from the bank cache alone when no
+        file changed (no question is built), else the full library, validated."""
+        from quizzer.bankcache import BankCache, default_cache_file
+        from quizzer.banks import cached_index
+        from quizzer.paths import shipped_catalog
+
+        paths = self.bank_dirs()
+        cache_file = default_cache_file(paths)
+        index = cached_index(paths, shipped_catalog(), BankCache(cache_file)) if cache_file else None
+        return index if index is not None else self.library()
+
+    @contextmanager
+    def open_store(self) -> Iterator[Store]:
+        """The progress database, closed at the end; a database error becomes a StoreError, which
+        `main` reports as one line (nothing is lost: every answer was committed as it was given)."""
+        import sqlite3
+
+        from quizzer.errors import StoreError
+        from quizzer.store import Store
+
+        path = self.db_path()
+        store = Store.open(path)
+        try:
+            yield store
+            if store.damaged:
+                shown = ", ".join(sorted(store.damaged)[:3])
+                click.echo(f"quizzer: skipped {len(store.damaged)} damaged row(s) of {path} ({shown}); "
+                           "run 'quizzer doctor' to repair them", err=True)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"the progress database {path} could not be used ({exc}); nothing was lost") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the progress database {path} is damaged ({exc}); it was left as it is") from None
+        finally:
+            store.close()
+
+    def run_app(self, start: str = "home", filters: dict[str, Any] | None = None) -> None:
+        """Open the study app on the banks and database in use (the app never reads the CLI)."""
+        from quizzer.tui.launch import run_app
+
+        library = self.library()
+        with self.open_store() as store:
+            store.check_writable()
+            run_app(library, store, self.scheduler(store), start=start, filters=filters)
+
+    def scheduler(self, store: Store) -> Scheduler:
+        from quizzer.scheduler import Scheduler, Settings
+
+        return Scheduler(Settings.from_mapping(store.settings()))
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """End the command with one printable line on stderr (the message may quote file content)."""
+    from quizzer.safetext import one_line
+
+    try:
+        click.echo(f"quizzer: {one_line(message)}", err=True)
+    except (OSError, ValueError, AttributeError):  # no stderr to write to: the exit code still tells
+        pass
+    sys.exit(code)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def check_categories(library: Library, categories: tuple[str, ...]) -> None:
+    known = library.categories()
+    for c in categories:
+        if c not in known:
+            raise click.BadParameter(f"unknown category '{c}' (one of: {', '.join(known)})",
+                                     param_hint="--category")
+
+
+def check_tags(library: Library, tags: tuple[str, ...]) -> None:
+    """An unknown tag is a usage error, with the closest known tag, rather than an empty result."""
+    import difflib
+
+    known = sorted({t for q in library for t in q.tags})
+    for t in tags:
+        if t not in known:
+            hint = difflib.get_close_matches(t, known, n=1)
+            raise click.BadParameter(f"unknown tag '{t}'" + (f"; did you mean '{hint[0]}'?" if hint else
+                                                            "; 'quizzer list --json' shows the tags"),
+                                     param_hint="--tag")
+
+
+def filtered(library: Library, categories: tuple[str, ...], tags: tuple[str, ...],
+              levels: tuple[int, ...], types: tuple[str, ...]) -> list[Question]:
+    return [
+        q for q in library
+        if (not categories or q.category in categories)
+        and (not tags or set(tags) & set(q.tags))
+        and (not levels or q.level in levels)
+        and (not types or q.type in types)
+    ]

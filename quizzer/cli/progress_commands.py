@@ -1,0 +1,127 @@
+"""Commands on the progress database itself: moving the log between machines, suspending,
+resetting and repairing."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from quizzer.cli.context import Context, check_categories, fail, pass_ctx
+from quizzer.studyday import utc_now
+
+
+@click.group()
+def progress() -> None:
+    """Move the review log between machines (JSON Lines)."""
+
+
+@progress.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def progress_export(obj: Context, file: Path) -> None:
+    """Write the whole review log to FILE ('-' for stdout); FILE is replaced only when complete."""
+    from quizzer.safefile import refuse_database, replacing
+
+    to_stdout = str(file) == "-"
+    if not to_stdout:
+        refuse_database(file, obj.db_path())
+    with obj.open_store() as store:
+        n = 0
+        with nullcontext(sys.stdout) if to_stdout else replacing(file) as out:
+            for review in store.iter_reviews():
+                out.write(review.to_json() + "\n")
+                n += 1
+    click.echo(f"exported {n} reviews", err=True)
+
+
+@progress.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def progress_import(obj: Context, file: Path) -> None:
+    """Merge a review log into this one; each review applies once, cards are rebuilt by replay."""
+    from quizzer.sync import count_log, iter_log
+
+    now = utc_now()
+    total = count_log(file, now)  # every line checked before anything is written
+    with obj.open_store() as store:
+        scheduler = obj.scheduler(store)
+        added, rebuilt = store.merge_reviews(iter_log(file, now), scheduler.replay)
+    click.echo(f"imported {added} new review{'s' if added != 1 else ''} ({total - added} already here);"
+               f" rebuilt {rebuilt} card{'s' if rebuilt != 1 else ''}", err=True)
+
+
+def _set_suspended(obj: Context, gid: str, value: bool) -> None:
+    from quizzer.session import Session
+
+    library = obj.library()
+    q = library.get(gid)
+    with obj.open_store() as store:
+        if q is None:
+            if value or store.card(gid) is None:
+                fail(f"no question '{gid}'")
+            store.set_flag(gid, "suspended", False)
+        elif value:
+            Session(library, store, obj.scheduler(store), utc_now, kind="manage", questions=[]).suspend(q)
+        elif not store.set_flag(gid, "suspended", False):
+            click.echo(f"{gid} was not suspended", err=True)
+            return
+    click.echo(f"{'suspended' if value else 'unsuspended'} {gid}", err=True)
+
+
+@click.command()
+@click.argument("question_id", metavar="ID")
+@pass_ctx
+def suspend(obj: Context, question_id: str) -> None:
+    """Stop asking a question until it is unsuspended."""
+    _set_suspended(obj, question_id, True)
+
+
+@click.command()
+@click.argument("question_id", metavar="ID")
+@pass_ctx
+def unsuspend(obj: Context, question_id: str) -> None:
+    """Ask a suspended question again."""
+    _set_suspended(obj, question_id, False)
+
+
+@click.command()
+@click.option("--category", "categories", multiple=True, metavar="C", help="Only this category (repeatable).")
+@click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
+@click.option("--forget-history", is_flag=True, help="Also delete the review log.")
+@pass_ctx
+def reset(obj: Context, categories: tuple[str, ...], yes: bool, forget_history: bool) -> None:
+    """Clear schedules (all, or some categories); the review log is kept unless --forget-history."""
+    if not yes:
+        raise click.UsageError("reset clears your schedules: add --yes to confirm")
+    check_categories(obj.library(), categories)
+    with obj.open_store() as store:
+        n = store.reset(categories, forget_history)
+    what = "schedules and history" if forget_history else "schedules (history kept)"
+    click.echo(f"reset {n} cards: {what}", err=True)
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Copy the database aside, then remove or rebuild the damaged rows.")
+@pass_ctx
+def doctor(obj: Context, repair: bool) -> None:
+    """Find rows of the progress database that no quizzer wrote (and, with --repair, mend them)."""
+    from quizzer.doctor import backup, find_damage
+    from quizzer.doctor import repair as mend
+
+    with obj.open_store() as store:
+        damage = find_damage(store)
+        if not damage:
+            click.echo(f"{store.path}: no damaged rows")
+            return
+        for line in damage.lines():
+            click.echo(line)
+        if not repair:
+            click.echo("run 'quizzer doctor --repair' to repair them (the database is copied aside first)")
+            sys.exit(1)
+        saved = backup(store, utc_now())
+        mend(store, damage, obj.scheduler(store).replay)
+        store.damaged.clear()
+        click.echo(f"repaired; the database as it was is in {saved}")

@@ -1,0 +1,128 @@
+"""Commands that study and count: review, quiz, due and stats."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from quizzer.cli.context import TYPES, Context, check_categories, check_tags, pass_ctx
+from quizzer.studyday import utc_now
+
+if TYPE_CHECKING:
+    from quizzer.scheduler import Scheduler
+    from quizzer.store import Store
+
+
+def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any]) -> None:
+    from quizzer.plain import PlainSession
+    from quizzer.session import Session
+
+    library = obj.library()
+    with obj.open_store() as store:
+        store.check_writable()
+        scheduler = obj.scheduler(store)
+        questions = build(library, store, scheduler)
+        session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters)
+        try:
+            PlainSession(session, library, sys.stdin.buffer, sys.stdout).run()
+        except BrokenPipeError:  # the reader went away: everything answered is already saved
+            # Point stdout at /dev/null so that the interpreter's final flush does not complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except KeyboardInterrupt:
+            session.finish()
+            click.echo("\ninterrupted: every answer given is saved", err=True)
+            sys.exit(130)
+
+
+def _tui_or_plain(plain: bool) -> bool:
+    """True when the plain mode should run: asked for, or no terminal to draw the app on."""
+    return plain or not (sys.stdin.isatty() and sys.stdout.isatty())
+
+
+@click.command()
+@click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
+@pass_ctx
+def review(obj: Context, plain: bool) -> None:
+    """Today's review: due questions first, then new ones up to the daily limit."""
+    from quizzer.study_queue import todays_queue
+
+    if not _tui_or_plain(plain):
+        obj.run_app(start="review")
+        return
+    _run_plain(obj, "review", lambda lib, store, sch: todays_queue(lib, store, sch, utc_now()), {})
+
+
+@click.command()
+@click.option("--category", "categories", multiple=True, metavar="C")
+@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--level", "levels", multiple=True, type=click.IntRange(1, 3))
+@click.option("--type", "types", multiple=True, type=TYPES)
+@click.option("--tag", "tags", multiple=True, metavar="T")
+@click.option("--new-only", is_flag=True, help="Only questions you have never answered.")
+@click.option("--due-only", is_flag=True, help="Only questions due for review.")
+@click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
+@pass_ctx
+def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[int, ...], types: tuple[str, ...],
+         tags: tuple[str, ...], new_only: bool, due_only: bool, plain: bool) -> None:
+    """A quiz of N questions, filtered; due and unseen questions come first."""
+    from quizzer.study_queue import quiz_selection
+
+    if new_only and due_only:
+        raise click.UsageError("--new-only and --due-only exclude each other")
+    library = obj.library()
+    check_categories(library, categories)
+    check_tags(library, tags)
+    filters = {"categories": list(categories), "count": count, "levels": list(levels), "types": list(types),
+               "tags": list(tags), "new_only": new_only, "due_only": due_only}
+    if not _tui_or_plain(plain):
+        obj.run_app(start="quiz", filters=filters)
+        return
+
+    def build(lib: Any, store: Store, sch: Scheduler) -> Any:
+        return quiz_selection(lib, store, sch, utc_now(), categories=categories, levels=levels, types=types,
+                              tags=tags, count=count, new_only=new_only, due_only=due_only)
+
+    _run_plain(obj, "quiz", build, filters)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def due(obj: Context, as_json: bool) -> None:
+    """How much is due now, in learning, and new today."""
+    from quizzer.study_queue import due_counts
+
+    library = obj.library()
+    with obj.open_store() as store:
+        counts = due_counts(library, store, obj.scheduler(store), utc_now())
+    if as_json:
+        click.echo(json.dumps({"due_now": counts.due_now, "learning": counts.learning,
+                               "new_available": counts.new_available}))
+    else:
+        click.echo(f"due now: {counts.due_now}  learning: {counts.learning}  new today: {counts.new_available}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def stats(obj: Context, as_json: bool) -> None:
+    """Per category: questions, seen, due, reviews, retention (30 days) and mastery; the streak."""
+    from quizzer.stats import compute
+
+    banks = obj.question_index()
+    with obj.open_store() as store:
+        data = compute(banks, store, utc_now())
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"{'category':<14}{'questions':>10}{'seen':>6}{'due':>5}{'reviews':>9}{'retention':>10}{'mastery':>9}")
+    rows = [*data["categories"].items(), ("total", data["totals"])]
+    for name, s in rows:
+        ret = f"{s['retention_30d']:.0%}" if s["retention_30d"] is not None else "-"
+        click.echo(f"{name:<14}{s['questions']:>10}{s['seen']:>6}{s['due_now']:>5}{s['reviews']:>9}"
+                   f"{ret:>10}{s['mastery']:>9.0%}")
+    click.echo(f"streak: {data['streak_days']} day(s)")
