@@ -33,11 +33,11 @@ class Settings:
     reviews_per_day: int = 200
     learning_steps_s: tuple[int, ...] = (60, 600)
     relearning_steps_s: tuple[int, ...] = (600,)
-    theme: str = "dark"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:
-        """Settings from the store, ignoring unknown keys and falling back on bad values."""
+        """Settings from a mapping (the config file's [study] table, or a database of an earlier
+        version), ignoring unknown keys and falling back on bad values."""
         default = cls()
         values: dict[str, Any] = {}
         for f in fields(cls):
@@ -50,8 +50,6 @@ class Settings:
                 ok = isinstance(value, list | tuple) and all(
                     isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_STEP_S for v in value)
                 value = tuple(value) if ok else value
-            else:
-                ok = value in ("dark", "light")
             values[f.name] = value if ok else getattr(default, f.name)
         return cls(**values)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,10 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("QUIZZER_BANKS", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("QUIZZER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("QUIZZER_CONFIG", str(tmp_path / "config.toml"))
+    for name in [n for n in os.environ if n.startswith(("QUIZZER_STUDY_", "QUIZZER_UI_", "QUIZZER_AI_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.delenv("QUIZZER_LANG", raising=False)
     return db
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from quizzer import migrations as migrations_module
 from quizzer.errors import StoreError
 from quizzer.records import CardRow, ReviewRow
 from quizzer.scheduler import Scheduler
@@ -35,8 +34,11 @@ def record(store: Store, sch: Scheduler, r: ReviewRow) -> CardRow:
     return store.record(r, lambda old: sch.next_card(old, r.gid, r.category, r.rating, r.reviewed_at, r.id))
 
 
-def test_schema_names_match_migrations() -> None:
-    assert [m.name for m in migrations_module.migrations._migrations] == list(SCHEMA)
+def test_schema_names_match_migrations(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "fresh.db")
+    applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+    store.close()
+    assert applied == list(SCHEMA)
 
 
 def test_new_database_is_created_in_wal_mode(tmp_path: Path) -> None:

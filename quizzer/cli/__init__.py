@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from quizzer import __version__
-from quizzer.cli import bank_commands, progress_commands, study_commands
+from quizzer.cli import bank_commands, config_commands, progress_commands, study_commands
 from quizzer.cli.context import Context, fail
 
 __all__ = ["Context", "cli", "main"]
@@ -26,13 +26,15 @@ __all__ = ["Context", "cli", "main"]
               help="Use the banks in DIR instead of the shipped ones (repeatable; env QUIZZER_BANKS).")
 @click.option("--db", "db", envvar="QUIZZER_DB", metavar="PATH",
               help="The progress database (default: quizzer.db in the user data dir; env QUIZZER_DB).")
+@click.option("--config", "config", metavar="PATH",
+              help="The config file (default: config.toml in the user config dir; env QUIZZER_CONFIG).")
 @click.pass_context
-def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None) -> None:
+def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None, config: str | None) -> None:
     """quizzer: interview prep and self-assessment for LLM engineering.
 
     Run without a command to open the study app.
     """
-    ctx.obj = Context(banks, db)
+    ctx.obj = Context(banks, db, config)
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
             ctx.obj.run_app(start="home")
@@ -49,7 +51,8 @@ def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None) -> None:
 for command in (bank_commands.validate, bank_commands.export, bank_commands.list_cmd, bank_commands.show,
                 study_commands.review, study_commands.quiz, study_commands.due, study_commands.stats,
                 progress_commands.progress, progress_commands.suspend, progress_commands.unsuspend,
-                progress_commands.reset, progress_commands.doctor):
+                progress_commands.reset, progress_commands.doctor, config_commands.config,
+                config_commands.completion):
     cli.add_command(command)
 
 

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import click
 
-from quizzer.cli.context import TYPES, Context, check_categories, check_tags, fail, filtered, pass_ctx
+from quizzer.cli.context import (
+    TYPES,
+    Context,
+    check_categories,
+    check_tags,
+    complete_category,
+    complete_question_id,
+    complete_tag,
+    fail,
+    filtered,
+    pass_ctx,
+)
 
 
 @click.command()
@@ -48,7 +59,8 @@ def export() -> None:
 @export.command("markdown")
 @click.option("--out", "out_arg", required=True, type=click.Path(file_okay=False, path_type=str),
               help="Folder to write README.md and one <category>.md per category into.")
-@click.option("--category", "categories", multiple=True, metavar="C", help="Only this category (repeatable).")
+@click.option("--category", "categories", multiple=True, metavar="C", shell_complete=complete_category,
+              help="Only this category (repeatable).")
 @click.option("--no-answers", is_flag=True, help="Leave out answers and explanations (a question sheet).")
 @click.option("--force", is_flag=True, help="Replace pages in a folder that holds files quizzer did not write.")
 @pass_ctx
@@ -70,8 +82,8 @@ def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...],
 
 
 @click.command("list")
-@click.option("--category", "categories", multiple=True, metavar="C")
-@click.option("--tag", "tags", multiple=True, metavar="T")
+@click.option("--category", "categories", multiple=True, metavar="C", shell_complete=complete_category)
+@click.option("--tag", "tags", multiple=True, metavar="T", shell_complete=complete_tag)
 @click.option("--level", "levels", multiple=True, type=click.IntRange(1, 3))
 @click.option("--type", "types", multiple=True, type=TYPES)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
@@ -95,7 +107,7 @@ def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], l
 
 
 @click.command()
-@click.argument("question_id", metavar="ID")
+@click.argument("question_id", metavar="ID", shell_complete=complete_question_id)
 @pass_ctx
 def show(obj: Context, question_id: str) -> None:
     """Show one question with its answer, explanation and references."""

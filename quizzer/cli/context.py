@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from quizzer.safetext import one_line
+
 if TYPE_CHECKING:
+    from quizzer.config import Config
     from quizzer.model import Counted, Library, Question
     from quizzer.scheduler import Scheduler
     from quizzer.store import Store
@@ -24,9 +27,21 @@ TYPES = click.Choice(QUESTION_TYPE_NAMES)
 class Context:
     """What the global options resolve to; passed to every command."""
 
-    def __init__(self, banks: tuple[str, ...], db: str | None) -> None:
+    def __init__(self, banks: tuple[str, ...], db: str | None, config: str | None = None) -> None:
         self.bank_args = banks
         self.db_arg = db
+        self.config_arg = config
+        self._config: Config | None = None
+
+    def config(self) -> Config:
+        """The settings in effect (file, then environment); its warnings are printed once."""
+        if self._config is None:
+            from quizzer import config as config_file
+
+            self._config = config_file.load(config_file.default_path(self.config_arg))
+            for warning in self._config.warnings:
+                click.echo(f"quizzer: {one_line(warning)}", err=True)
+        return self._config
 
     def bank_dirs(self) -> list[Path]:
         from quizzer.paths import bank_dirs
@@ -106,12 +121,21 @@ class Context:
         library = self.library()
         with self.open_store() as store:
             store.check_writable()
-            run_app(library, store, self.scheduler(store), start=start, filters=filters)
+            scheduler = self.scheduler(store)
+            run_app(library, store, scheduler, self.config(), start=start, filters=filters)
 
     def scheduler(self, store: Store) -> Scheduler:
-        from quizzer.scheduler import Scheduler, Settings
+        """The scheduler with the config file's study settings. The first time, settings that an
+        earlier version kept in the database move into a new config file."""
+        from quizzer import config as config_file
+        from quizzer.scheduler import Scheduler
 
-        return Scheduler(Settings.from_mapping(store.settings()))
+        config = self.config()
+        if not config.path.exists() and (stored := store.settings()):
+            if config_file.migrate_from_database(config.path, stored):
+                click.echo(f"quizzer: moved your settings from the database into {config.path}", err=True)
+                self._config = config = config_file.load(config.path)
+        return Scheduler(config.study)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -158,3 +182,32 @@ def filtered(library: Library, categories: tuple[str, ...], tags: tuple[str, ...
         and (not levels or q.level in levels)
         and (not types or q.type in types)
     ]
+
+
+# ---- shell completion of what the banks hold --------------------------------------------------
+
+def _completion_library(ctx: click.Context) -> Library | None:
+    banks = ctx.find_root().params.get("banks") or ()
+    try:
+        from quizzer.banks import check
+        from quizzer.paths import bank_dirs, shipped_catalog
+
+        return check(bank_dirs(tuple(banks)), shipped_catalog()).library
+    except Exception:  # completion must never print a traceback into the user's shell
+        return None
+
+
+def complete_category(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from quizzer.model import CATEGORIES
+
+    return [c for c in CATEGORIES if c.startswith(incomplete)]
+
+
+def complete_tag(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    library = _completion_library(ctx)
+    return sorted({t for q in library for t in q.tags if t.startswith(incomplete)}) if library else []
+
+
+def complete_question_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    library = _completion_library(ctx)
+    return [q.gid for q in library if q.gid.startswith(incomplete)][:200] if library else []

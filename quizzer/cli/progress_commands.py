@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from quizzer.cli.context import Context, check_categories, fail, pass_ctx
+from quizzer.cli.context import Context, check_categories, complete_category, complete_question_id, fail, pass_ctx
 from quizzer.studyday import utc_now
 
 
@@ -72,7 +72,7 @@ def _set_suspended(obj: Context, gid: str, value: bool) -> None:
 
 
 @click.command()
-@click.argument("question_id", metavar="ID")
+@click.argument("question_id", metavar="ID", shell_complete=complete_question_id)
 @pass_ctx
 def suspend(obj: Context, question_id: str) -> None:
     """Stop asking a question until it is unsuspended."""
@@ -80,7 +80,7 @@ def suspend(obj: Context, question_id: str) -> None:
 
 
 @click.command()
-@click.argument("question_id", metavar="ID")
+@click.argument("question_id", metavar="ID", shell_complete=complete_question_id)
 @pass_ctx
 def unsuspend(obj: Context, question_id: str) -> None:
     """Ask a suspended question again."""
@@ -88,7 +88,8 @@ def unsuspend(obj: Context, question_id: str) -> None:
 
 
 @click.command()
-@click.option("--category", "categories", multiple=True, metavar="C", help="Only this category (repeatable).")
+@click.option("--category", "categories", multiple=True, metavar="C", shell_complete=complete_category,
+              help="Only this category (repeatable).")
 @click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
 @click.option("--forget-history", is_flag=True, help="Also delete the review log.")
 @pass_ctx

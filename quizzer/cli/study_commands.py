@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from quizzer.cli.context import TYPES, Context, check_categories, check_tags, pass_ctx
+from quizzer.cli.context import TYPES, Context, check_categories, check_tags, complete_category, complete_tag, pass_ctx
 from quizzer.studyday import utc_now
 
 if TYPE_CHECKING:
@@ -57,11 +57,11 @@ def review(obj: Context, plain: bool) -> None:
 
 
 @click.command()
-@click.option("--category", "categories", multiple=True, metavar="C")
+@click.option("--category", "categories", multiple=True, metavar="C", shell_complete=complete_category)
 @click.option("--count", default=10, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--level", "levels", multiple=True, type=click.IntRange(1, 3))
 @click.option("--type", "types", multiple=True, type=TYPES)
-@click.option("--tag", "tags", multiple=True, metavar="T")
+@click.option("--tag", "tags", multiple=True, metavar="T", shell_complete=complete_tag)
 @click.option("--new-only", is_flag=True, help="Only questions you have never answered.")
 @click.option("--due-only", is_flag=True, help="Only questions due for review.")
 @click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")

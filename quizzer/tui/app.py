@@ -6,28 +6,36 @@ at import time: `launch.run_app` (or a test) builds the app with `make_app`.
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.screen import Screen
+from textual.theme import Theme
 
+from quizzer.config import DEFAULT_THEME, Config
+from quizzer.config import load as load_config
+from quizzer.config import save as save_config
+from quizzer.errors import QuizzerError
 from quizzer.mdsafe import is_web_link
 from quizzer.model import QUESTION_TYPES, Library, Question
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import Store
 from quizzer.study_queue import quiz_selection, todays_queue
 from quizzer.tui.commands import QuizzerCommands
+from quizzer.tui.keymap import apply_keymap
 from quizzer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:  # the session loop (and grading) load when the first session starts
     from quizzer.session import Clock, Session
 
-TEXTUAL_THEMES = {"dark": "textual-dark", "light": "textual-light"}
 QUIZ_FILTERS = ("categories", "count", "levels", "types", "tags", "new_only", "due_only")
 SchedulerFactory = Callable[[Settings], Scheduler]
 
@@ -42,8 +50,10 @@ class QuizzerApp(App[None]):
     def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
                  start: str = "home", filters: Mapping[str, Any] | None = None, tz: tzinfo | None = None,
                  rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic,
-                 make_scheduler: SchedulerFactory = Scheduler) -> None:
+                 make_scheduler: SchedulerFactory = Scheduler, config: Config | None = None) -> None:
         super().__init__()
+        # Without a file (tests, a first start) the settings live in memory until saved somewhere.
+        self.config = config if config is not None else load_config(Path(os.devnull))
         self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
         self.start, self.filters = start, dict(filters or {})
         self.tz = tz  # None: the local time zone decides the study day
@@ -65,30 +75,46 @@ class QuizzerApp(App[None]):
 
     def on_mount(self) -> None:
         self.apply_theme()
+        self.theme_changed_signal.subscribe(self, self.remember_theme)
+        for warning in [*self.config.warnings, *apply_keymap(self, self.config.keymap)]:
+            self.notify(warning, title="Settings", severity="warning", timeout=10, markup=False)
         if self.start == "review":
             self.start_review()
         elif self.start == "quiz":
             self.start_quiz(self.filters)
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Textual's theme picker would not save the choice; the palette's "Toggle light/dark theme" does.
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Theme")
-
     # ---- settings ------------------------------------------------------------------------------
 
     def apply_theme(self) -> None:
-        theme = TEXTUAL_THEMES.get(self.scheduler.settings.theme, "textual-dark")
+        theme = self.config.theme if self.config.theme in self.available_themes else DEFAULT_THEME
         if self.theme != theme:  # setting it, even to the same value, restyles every widget
             self.theme = theme
 
-    def save_settings(self, values: Mapping[str, Any]) -> None:
-        for key, value in values.items():
-            self.store.set_setting(key, value)
-        self.scheduler = self.make_scheduler(Settings.from_mapping(self.store.settings()))
+    def remember_theme(self, theme: Theme) -> None:
+        """A theme picked anywhere (the palette's theme picker included) is saved, so it stays."""
+        if theme.name != self.config.theme:
+            self.save_settings({"ui": {"theme": theme.name}})
+
+    def save_settings(self, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        """Write `changes` (section -> key -> value) to the config file and apply them at once; without
+        a file they apply to this run only."""
+        if self.config.path != Path(os.devnull):
+            try:
+                save_config(self.config.path, changes)
+                self.config = load_config(self.config.path)
+            except QuizzerError as exc:
+                self.notify(str(exc), title="Settings not saved", severity="error", markup=False)
+                return
+        else:
+            values = {section: dict(table) for section, table in self.config.values.items()}
+            for section, table in changes.items():
+                values.setdefault(section, {}).update(table)
+            self.config = replace(self.config, values=values)
+        self.scheduler = self.make_scheduler(self.config.study)
         self.apply_theme()
 
     def toggle_theme(self) -> None:
-        self.save_settings({"theme": "light" if self.scheduler.settings.theme == "dark" else "dark"})
+        self.save_settings({"ui": {"theme": "textual-light" if self.theme == "textual-dark" else "textual-dark"}})
 
     # ---- navigation ----------------------------------------------------------------------------
 

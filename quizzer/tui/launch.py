@@ -12,16 +12,17 @@ from quizzer.errors import StoreError
 from quizzer.studyday import utc_now
 
 if TYPE_CHECKING:
+    from quizzer.config import Config
     from quizzer.model import Library
     from quizzer.scheduler import Scheduler
     from quizzer.store import Store
 
 
-def run_app(library: Library, store: Store, scheduler: Scheduler, start: str = "home",
-            filters: dict[str, Any] | None = None) -> None:
+def run_app(library: Library, store: Store, scheduler: Scheduler, config: Config | None = None,
+            start: str = "home", filters: dict[str, Any] | None = None) -> None:
     from quizzer.tui.app import make_app
 
-    app = make_app(library, store, scheduler, utc_now, start=start, filters=filters)
+    app = make_app(library, store, scheduler, utc_now, start=start, filters=filters, config=config)
     app.run()
     if app.store_error is not None:
         raise StoreError(f"the progress database {store.path} could not be used ({app.store_error}); "

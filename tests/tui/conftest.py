@@ -78,7 +78,9 @@ def new_app(library: Library, store: Store, clock: Clock, ticker: Ticker) -> Cal
     """Build the app as launch.py does, but with a fixed clock, seed and no interval fuzzing."""
 
     def build(**options: Any) -> QuizzerApp:
-        return make_app(library, store, steady_scheduler(Settings.from_mapping(store.settings())), clock,
+        config = options.get("config")
+        settings = config.study if config is not None else Settings()
+        return make_app(library, store, steady_scheduler(settings), clock,
                         tz=UTC, rng=random.Random(SEED), monotonic=ticker, make_scheduler=steady_scheduler,
                         **options)
 

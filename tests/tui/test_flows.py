@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from textual import events
 from textual.widgets import Input, Select
 
 from quizzer.cli import Context
+from quizzer.config import load as load_config
 from quizzer.errors import StoreError
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp
@@ -141,8 +143,10 @@ async def test_browse_search_open_and_quiz_now(new_app: AppFactory, store: Store
 
 
 @headless
-async def test_settings_are_saved_and_applied(new_app: AppFactory, store: Store) -> None:
-    app = new_app()
+async def test_settings_are_saved_and_applied(new_app: AppFactory, store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# my notes\n[study]\nnew_per_day = 10  # keep it small\n")
+    app = new_app(config=load_config(path))
     async with app.run_test(size=SIZE) as pilot:
         assert app.theme == "textual-dark"
         await pilot.press("o")
@@ -151,21 +155,26 @@ async def test_settings_are_saved_and_applied(new_app: AppFactory, store: Store)
         screen.query_one("#desired_retention", Input).value = "0.85"
         screen.query_one("#new_per_day", Input).value = "5"
         screen.query_one("#reviews_per_day", Input).value = "50"
-        screen.query_one("#theme", Select).value = "light"
+        screen.query_one("#theme", Select).value = "textual-light"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.theme == "textual-light", "the theme to apply")
         screen.query_one("#new_per_day", Input).value = "-3"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "between 0 and 10000" in str(screen.query_one("#settings-error").render())
-    assert store.settings() == {"desired_retention": 0.85, "new_per_day": 5, "reviews_per_day": 50, "theme": "light"}
+    saved = tomllib.loads(path.read_text())
+    assert saved == {"study": {"desired_retention": 0.85, "new_per_day": 5, "reviews_per_day": 50},
+                     "ui": {"theme": "textual-light"}}
+    assert "# my notes" in path.read_text()  # the user's comments survive
+    assert store.settings() == {}  # settings live in the config file, not the progress database
     assert app.scheduler.settings.new_per_day == 5 and app.scheduler.settings.desired_retention == 0.85
 
 
 @headless
-async def test_new_limit_from_settings_shapes_the_review(new_app: AppFactory, store: Store) -> None:
-    store.set_setting("new_per_day", 2)
-    app = new_app(start="review")
+async def test_new_limit_from_settings_shapes_the_review(new_app: AppFactory, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[study]\nnew_per_day = 2\n")
+    app = new_app(start="review", config=load_config(path))
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_for_question(pilot)
         assert screen.session.total == 2
@@ -320,14 +329,18 @@ async def test_command_palette_reaches_every_screen(new_app: AppFactory) -> None
 
 
 @headless
-async def test_nothing_due_says_so_on_home(new_app: AppFactory, store: Store) -> None:
-    store.set_setting("new_per_day", 0)
-    app = new_app()
+async def test_nothing_due_says_so_on_home(new_app: AppFactory, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[study]\nnew_per_day = 0\n")
+    app = new_app(config=load_config(path))
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(f"{kw.get('title', '')}: {message}"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert any("All done for today" in str(n.title) for n in app._notifications)
+        assert any("All done for today" in s for s in said)
 
 
 def test_opening_the_app_on_a_damaged_database_is_a_store_error(tmp_path: Path) -> None:
@@ -339,7 +352,7 @@ def test_opening_the_app_on_a_damaged_database_is_a_store_error(tmp_path: Path) 
 
 def test_run_app_wires_the_store_and_closes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "q.db"
-    Store.open(db).set_setting("new_per_day", 3)
+    Store.open(db).set_setting("new_per_day", 3)  # as an earlier version kept it: moved to the config file
     seen: dict[str, Any] = {}
 
     def fake_run(self: QuizzerApp) -> None:
@@ -349,6 +362,7 @@ def test_run_app_wires_the_store_and_closes_it(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(QuizzerApp, "run", fake_run)
     Context((str(TEST_BANKS),), str(db)).run_app(start="quiz", filters={"count": 4})
     assert (seen["start"], seen["filters"], seen["new"]) == ("quiz", {"count": 4}, 3)
+    assert tomllib.loads((tmp_path / "config.toml").read_text()) == {"study": {"new_per_day": 3}}
     assert seen["now"].tzinfo is not None
     with pytest.raises(Exception, match="closed"):
         seen["store"].conn.execute("SELECT 1")

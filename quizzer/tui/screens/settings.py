@@ -1,4 +1,4 @@
-"""The study settings: desired retention, daily limits, theme; saved in the store and applied."""
+"""The study settings: desired retention, daily limits, theme; saved in the config file and applied."""
 
 from __future__ import annotations
 
@@ -16,19 +16,20 @@ from quizzer.tui.widgets.form import field
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.titlebar import TitleBar
 
-THEMES = ("dark", "light")
-
 
 class SettingsScreen(Screen[None]):
-    """Desired retention, daily limits and theme; saved in the store and applied at once."""
+    """Desired retention, daily limits and theme (previewed as it is chosen); saved in the config file
+    and applied at once. Leaving without saving puts the theme back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="settings.back"),
+        Binding("escape", "back", "Back", id="settings.back"),
         Binding("ctrl+s", "save", "Save", id="settings.save"),
     ]
 
     def compose(self) -> ComposeResult:
-        settings = app_of(self).scheduler.settings
+        app = app_of(self)
+        settings = app.scheduler.settings
+        themes = sorted(app.available_themes)
         yield TitleBar()
         with VerticalScroll(classes="page form"):
             yield Static("Settings", classes="page-title")
@@ -36,7 +37,7 @@ class SettingsScreen(Screen[None]):
                         Input(f"{settings.desired_retention:g}", type="number", id="desired_retention"))
             yield field("New questions per day", Input(str(settings.new_per_day), type="integer", id="new_per_day"))
             yield field("Reviews per day", Input(str(settings.reviews_per_day), type="integer", id="reviews_per_day"))
-            yield field("Theme", Select([(t, t) for t in THEMES], value=settings.theme, allow_blank=False, id="theme"))
+            yield field("Theme", Select([(t, t) for t in themes], value=app.theme, allow_blank=False, id="theme"))
             yield Static("Higher retention means more reviews; the limits cap each study day.", classes="help")
             yield Static(id="settings-error", classes="error", markup=False)
             yield Button("Save (ctrl+s)", id="settings-save", variant="primary")
@@ -44,6 +45,17 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#desired_retention", Input).focus()
+
+    @on(Select.Changed, "#theme")
+    def preview_theme(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.app.theme:
+            self.app.theme_changed_signal.unsubscribe(self.app)  # a preview is not a choice yet
+            self.app.theme = event.value
+            self.app.theme_changed_signal.subscribe(self.app, app_of(self).remember_theme)
+
+    def action_back(self) -> None:
+        app_of(self).apply_theme()  # the saved theme, if a preview was left unsaved
+        self.app.pop_screen()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#settings-save")
@@ -63,7 +75,7 @@ class SettingsScreen(Screen[None]):
             error.update("The daily limits must be between 0 and 10000.")
         else:
             error.update("")
-            app_of(self).save_settings({"desired_retention": retention, "new_per_day": new_per_day,
-                                        "reviews_per_day": reviews_per_day,
-                                        "theme": theme if theme in THEMES else "dark"})
+            study = {"desired_retention": retention, "new_per_day": new_per_day, "reviews_per_day": reviews_per_day}
+            ui = {"theme": theme} if isinstance(theme, str) else {}
+            app_of(self).save_settings({"study": study, "ui": ui})
             self.notify("Settings saved.", timeout=3)
