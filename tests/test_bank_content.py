@@ -3,6 +3,7 @@ cannot silently shrink or unbalance them."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -118,3 +119,15 @@ def test_the_key_position_carries_no_information(library: Library) -> None:
     multi = [q for q in library if q.type == "multi"]
     leading = [q.gid for q in multi if set(q.choices[:len(q.correct_choices)]) == set(q.correct_choices)]
     assert len(leading) <= 0.35 * len(multi), leading
+
+
+POSITIONAL = re.compile(r"\b(first|second|third|fourth|fifth|last)\s+(choice|option|statement|distractor)s?\b"
+                        r"|\(the (first|second|third|fourth|fifth|last)( one)?\)|（第[一二三四五]个）"
+                        r"|\b(option|choice)\s+[A-H]\b|第[一二三四五]个?选项|最后一[项个]选项|最后一项|选项\s*[A-H]\b", re.I)
+
+
+def test_explanations_name_choices_by_content_not_position(library: Library) -> None:
+    """Choices are shuffled when asked and in exports: 'the second choice' would point at another one."""
+    found = [(q.gid, m.group(0)) for q in library if q.choices
+             for text in (q.explanation, str(dict(q.zh).get("explanation", ""))) for m in POSITIONAL.finditer(text)]
+    assert found == []
