@@ -31,6 +31,7 @@ _KNOWN: dict[str, tuple[str, float]] = {
     **{k: ("bytes", v) for k, v in _BYTES.items()},
     **{k: ("time", v) for k, v in _TIME.items()},
     **{k: ("percent", 1.0) for k in ("%", "percent", "pct")},
+    **{k: ("usd", 1.0) for k in ("$", "usd", "us$", "dollar")},
 }
 PHYSICAL = frozenset({"bytes", "time", "percent"})
 _ALIASES = {"param": "parameter", "tok": "token", "req": "request"}
@@ -43,6 +44,7 @@ _NUMBER = re.compile(r"""
     (?:\s*(?:\^|\*\*)\s*(?P<pow>[+-]?\d+))?
     (?:\s*[x×*·]\s*10\s*(?:\^|\*\*)\s*(?P<exp10>[+-]?\d+))?
     """, re.VERBOSE)
+_CURRENCY = re.compile(r"(?:US)?\$\s*")
 _WORDS = re.compile(r"[^\W\d_]+(?:[ .\-][^\W\d_]+)*")
 
 
@@ -84,6 +86,11 @@ def parse_number(text: str) -> tuple[float, str] | None:
         return None
     while (m := _APPROX.match(s)) and m.end() > 0:
         s = s[m.end():]
+    if (currency := _CURRENCY.match(s)) is not None:  # $0.93, US$ 48k: the sign goes after the number
+        s = s[currency.end():].strip()
+        number = _NUMBER.match(s)
+        if number is not None and not s[number.end():].strip(" kKMB"):
+            s = f"{s} USD"
     match = _NUMBER.match(s)
     if match is None:
         return None
@@ -211,6 +218,13 @@ def read_in_unit(text: str, unit: str | None) -> Reading:
         if not _is_physical(got[0].family):  # "24000 chunks" for a plain count: the word adds nothing
             return Reading(value * got[0].factor)
         return Reading(None, f"Units clash: you wrote {written}, the answer has no unit.")
+    head = re.split(r"/| per ", unit, maxsplit=1)[0].strip()
+    if head != unit and "/" not in written and " per " not in written:
+        # "$0.93" for a question in USD/M tokens: the rate's own unit without its denominator
+        for w in unit_candidates(head):
+            for g in got:
+                if g.family and g.family == w.family and math.isclose(g.factor, w.factor, rel_tol=1e-12):
+                    return Reading(value, f"Read {shown} as {format_number(value)} {unit}.")
     return Reading(None, f"Units clash: you wrote {written}, the answer is in {unit}.")
 
 

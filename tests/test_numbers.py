@@ -120,6 +120,13 @@ READS = [
     ("1,5", None, None, "Could not read a number from '1,5'."),
     ("14 and 15", None, None, "Could not read a number"),
     ("3 $$", "GB", None, "Could not read the unit '$$'."),
+    # currency: a leading $ is read as USD; a rate's own unit without its denominator is accepted
+    ("$48,000", "USD", 48000.0, ""),
+    ("US$ 48k", "USD", 48000.0, ""),
+    ("0.93 $", "USD", 0.93, ""),
+    ("$0.93", "USD/M tokens", 0.93, "Read $0.93 as 0.93 USD/M tokens."),
+    ("100 GB", "GB/s", 100.0, "Read 100 GB as 100 GB/s."),
+    ("$5", "GB/s", None, "Units clash: you wrote USD"),
 ]
 
 
