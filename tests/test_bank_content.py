@@ -171,3 +171,33 @@ def test_the_tag_vocabulary_is_documented(library: Library) -> None:
 
     documented = set(re.findall(r"`([a-z0-9-]+)`", (REPO / "docs" / "tags.md").read_text(encoding="utf-8")))
     assert sorted({t for q in library for t in q.tags} - documented) == []
+
+
+MISTAKE_CUE = re.compile(r"\b(mistake|wrong|forget|forgetting|forgot|double-counts?|off-by-one|instead of|slip|"
+                         r"confus\w*|would give|gives|common error|trap)\b", re.I)
+# A number that is not a factor of a formula (6·N·D, 2 × layers) in a sentence that names a mistake.
+NAMED_VALUE = re.compile(r"(?<![\w.·×*^])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w.]|\s*[·×*^])")
+
+
+def test_tolerances_reject_the_mistakes_explanations_name(library: Library) -> None:
+    """Where an explanation names the value a common mistake gives, the tolerance must reject it."""
+    accepted = []
+    for q in library:
+        if q.type != "numeric" or not isinstance(q.answer, float):
+            continue
+        for sentence in re.split(r"(?<=[.;:])\s+|\n", q.explanation):
+            if not MISTAKE_CUE.search(sentence):
+                continue
+            for m in NAMED_VALUE.finditer(sentence):
+                value = float(m.group(1).replace(",", ""))
+                if value != q.answer and abs(value - q.answer) <= q.tolerance * abs(q.answer):
+                    accepted.append((q.gid, value, q.answer))
+    assert accepted == []
+
+
+def test_the_off_by_one_latency_mistake_is_rejected(library: Library) -> None:
+    from quizzer.grading import grade
+
+    q = library.get("inference/e2e-latency-from-ttft-tpot")
+    assert q is not None
+    assert grade(q, "1.25 s").correct and not grade(q, "1.30 s").correct
