@@ -43,7 +43,9 @@ class Grade:
     correct: bool  # counts as answered right (a full answer, or one accepted with a typo)
     score: float  # 0..1
     rating: int  # proposed FSRS rating: 1 Again, 2 Hard, 3 Good, 4 Easy
-    verdict: str  # "correct", "typo", "partial", "wrong" or "self"
+    # "correct", "typo", "partial", "wrong", "self" (open: the user rates), or "unreadable": the input
+    # names no choice or number at all, so nothing is recorded and the user is asked again.
+    verdict: str
     note: str = ""  # one short sentence for the user
     covered: tuple[bool, ...] = ()  # open only: one flag per key point
     run: RunResult | None = None  # code only: each case's result
@@ -147,10 +149,18 @@ def _match_choice(typed: str, choices: Sequence[str]) -> tuple[int | None, str]:
     return None, "That matches more than one choice." if near else "That does not match any choice."
 
 
+def _unreadable(note: str) -> Grade:
+    return Grade(False, 0.0, AGAIN, "unreadable", note)
+
+
+def _letters(q: Question) -> str:
+    return f"A-{'ABCDEFGH'[len(q.choices) - 1]}" if q.choices else "A"
+
+
 def _grade_mcq(q: Question, response: Response, duration_ms: int | None) -> Grade:
     idx, why = _match_choice(_as_text(response), q.choices)
     if idx is None:
-        return _graded(q, "wrong", duration_ms, why)
+        return _unreadable(f"{why} Answer with a letter {_letters(q)} or a choice's text.")
     return _graded(q, "correct" if q.choices[idx] == q.answer else "wrong", duration_ms)
 
 
@@ -168,24 +178,26 @@ def _grade_multi(q: Question, response: Response, duration_ms: int | None) -> Gr
     for p in picks:
         idx, _ = _match_choice(p, q.choices)
         if idx is None:
-            unmatched += 1  # a pick that names no choice is still a wrong pick
+            unmatched += 1
         else:
             chosen.add(idx)
+    if unmatched or not picks:
+        return _unreadable(f"Answer with the letters of every right choice ({_letters(q)}, e.g. A,C).")
     hits = sum(1 for i in chosen if q.choices[i] in right)
-    misses = len(chosen) - hits + unmatched
+    misses = len(chosen) - hits
     if not right:
         return _graded(q, "wrong", duration_ms, "This question lists no correct choices.")
     score = max(0.0, (hits - misses) / len(right))
     verdict = "correct" if score == 1 and misses == 0 else "partial" if score > 0 else "wrong"
     note = "" if verdict == "correct" else f"{hits} of {len(right)} correct choices picked, {misses} wrong."
-    return _graded(q, verdict, duration_ms, note if picks else "No choice was picked.", score)
+    return _graded(q, verdict, duration_ms, note, score)
 
 
 def _grade_truefalse(q: Question, response: Response, duration_ms: int | None) -> Grade:
     picked = response if isinstance(response, bool) else parse_truefalse(_as_text(response))
     if picked is None:
         shown = " ".join(_as_text(response).split())[:40]
-        return _graded(q, "wrong", duration_ms, f"Could not read '{shown}' as true or false.")
+        return _unreadable(f"Could not read '{shown}' as true or false; answer true or false (t/f, yes/no).")
     expected = q.answer if isinstance(q.answer, bool) else parse_truefalse(str(q.answer))
     return _graded(q, "correct" if picked == expected else "wrong", duration_ms)
 
@@ -198,7 +210,7 @@ def _grade_short(q: Question, response: Response, duration_ms: int | None) -> Gr
     if symbols and " ".join(typed.split()) in {" ".join(e.split()) for e in symbols}:
         return _graded(q, "correct", duration_ms)
     if not _compact(typed):
-        return _graded(q, "wrong", duration_ms, "Empty answer.")
+        return _unreadable("Type a term or phrase.")
     if any(_same(typed, e) for e in expected):
         return _graded(q, "correct", duration_ms)
     near = [e for e in expected if _is_typo(typed, e)]
@@ -214,6 +226,8 @@ def _grade_numeric(q: Question, response: Response, duration_ms: int | None) -> 
         return _graded(q, "wrong", duration_ms, "This question has no numeric answer.")
     reading = read_in_unit(_as_text(response), q.unit)
     if reading.value is None:
+        if reading.note.startswith("Could not read"):  # no number at all: ask again; a wrong unit is wrong
+            return _unreadable(f"{reading.note} Type a number{', in ' + q.unit if q.unit else ''}.")
         return _graded(q, "wrong", duration_ms, reading.note)
     tol = max(0.0, q.tolerance if math.isfinite(q.tolerance) else 0.0)
     allowed = tol * abs(answer) if answer != 0 else tol
@@ -269,6 +283,7 @@ def _grade_open(q: Question, response: Response, self_rating: int | None) -> Gra
     note = f"Your answer seems to cover {sum(covered)} of {len(covered)} key points." if covered else ""
     if self_rating in (1, 2, 3, 4):
         return Grade(self_rating >= GOOD, score, self_rating, "self", note, covered)
+    # A blank answer proposes Again like a miss, so that trying never scores worse than not trying.
     proposal = GOOD if score >= 0.75 else HARD if score >= 0.4 else AGAIN
     return Grade(score >= 0.75, score, proposal, "self", note, covered)
 

@@ -113,25 +113,23 @@ class PlainSession:
         return shown
 
     def ask(self, q: Question) -> bool:
-        """Ask one question; False when input ended before it was answered."""
+        """Ask one question; False when input ended before it was answered. Input that names no choice or
+        number is not graded: the reason is printed and the next line is read."""
         shown = self.show(q)
         started = self.monotonic()
         if q.type == "code":
             return self.ask_code(q, started)
-        line = self.ask_line()
-        if line is None:
-            return False
-        duration = int((self.monotonic() - started) * 1000)
-        if q.type == "open":
-            return self.finish_open(q, line, duration)
-        response: str | bool | list[str] = line
-        if q.type in ("mcq", "multi"):
-            picked = pick_choices(line, shown, q.type == "multi")
-            response = (picked[0] if q.type == "mcq" else picked) if picked else ("" if q.type == "mcq" else [])
-        elif q.type == "truefalse":
-            tf = parse_truefalse(line)
-            response = tf if tf is not None else line
-        result = self.s.grade(q, response, duration)
+        while True:
+            line = self.ask_line()
+            if line is None:
+                return False
+            duration = int((self.monotonic() - started) * 1000)
+            if q.type == "open":
+                return self.finish_open(q, line, duration)
+            result = self.s.grade(q, self.response(q, line, shown), duration)
+            if result.verdict != "unreadable":
+                break
+            self.say(result.note)
         outcome = self.s.record(q, result, line, duration)
         self.say(VERDICTS[result.verdict] + (f" {result.note}" if result.note else ""))
         self.say(f"Answer: {q.answer_text()}")
@@ -140,6 +138,19 @@ class PlainSession:
                  f"{fmt_due(outcome.card.due, self.s.clock())}.")
         self.say()
         return True
+
+    @staticmethod
+    def response(q: Question, line: str, shown: list[str]) -> str | bool | list[str]:
+        """What a typed line means for the question's type (letters name the choices as shown)."""
+        if q.type in ("mcq", "multi"):
+            picked = pick_choices(line, shown, q.type == "multi")
+            if picked is None:
+                return "" if q.type == "mcq" else [line]
+            return picked[0] if q.type == "mcq" else picked
+        if q.type == "truefalse":
+            tf = parse_truefalse(line)
+            return tf if tf is not None else line
+        return line
 
     def ask_code(self, q: Question, started: float) -> bool:
         self.out.write("> ")
@@ -175,11 +186,15 @@ class PlainSession:
             for point, hit in zip(q.key_points, marks, strict=False):
                 self.say(f"  [{'x' if hit and line else ' '}] {point}")
         self.explain(q)
-        suggested = proposal.rating if line else 3
-        rating_line = self.ask_line(f"Rate yourself 1-4 (1 again, 2 hard, 3 good, 4 easy) [{suggested}]: ")
-        if rating_line is None:
-            return False
-        rating = int(rating_line) if rating_line in ("1", "2", "3", "4") else suggested
+        suggested = proposal.rating  # a blank answer proposes Again, like a miss
+        while True:
+            rating_line = self.ask_line(f"Rate yourself 1-4 (1 again, 2 hard, 3 good, 4 easy; proposed {suggested}): ")
+            if rating_line is None:
+                return False
+            if rating_line in ("1", "2", "3", "4"):
+                break
+            self.say("Type 1, 2, 3 or 4.")
+        rating = int(rating_line)
         result: Grade = self.s.grade(q, line, duration, self_rating=rating)
         outcome = self.s.record(q, result, line, duration, rating)
         self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "

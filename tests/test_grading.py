@@ -88,18 +88,18 @@ SHORT = [
     ("100", {}, "-100", "wrong"),
     ("top-5 accuracy", {}, "top 5 accuracy", "correct"),
     ("x86-64", {}, "x86 64", "correct"),
-    # nothing typed
-    ("PagedAttention", PAGED, "", "wrong"),
-    ("PagedAttention", PAGED, "   \t ", "wrong"),
-    ("PagedAttention", PAGED, "---", "wrong"),
+    # nothing typed: asked again, nothing recorded
+    ("PagedAttention", PAGED, "", "unreadable"),
+    ("PagedAttention", PAGED, "   \t ", "unreadable"),
+    ("PagedAttention", PAGED, "---", "unreadable"),
 ]
 
 
 @pytest.mark.parametrize(("answer", "fields", "typed", "verdict"), SHORT, ids=[f"{r[0]}|{r[2]}" for r in SHORT])
 def test_short(answer: str, fields: dict[str, Any], typed: str, verdict: str) -> None:
     g = grade(q("short", answer, **fields), typed)
-    rating = {"correct": 3, "typo": 2, "wrong": 1}[verdict]
-    check(g, verdict, verdict != "wrong", rating, 0.0 if verdict == "wrong" else 1.0)
+    rating = {"correct": 3, "typo": 2, "wrong": 1, "unreadable": 1}[verdict]
+    check(g, verdict, verdict in ("correct", "typo"), rating, 1.0 if verdict in ("correct", "typo") else 0.0)
     if verdict == "typo":
         assert g.note.startswith("Accepted with a typo: the expected spelling is '")
 
@@ -110,7 +110,7 @@ def test_typo_note_names_the_expected_spelling() -> None:
 
 
 def test_empty_short_answer_says_so() -> None:
-    assert grade(q("short", "PagedAttention"), "").note == "Empty answer."
+    assert grade(q("short", "PagedAttention"), "").note == "Type a term or phrase."
 
 
 def test_threshold_is_tuned() -> None:
@@ -124,9 +124,9 @@ MCQ = [
     ("decode is memory bandwidth bound", "correct", ""),
     ("Decode is memory-bandwith-bound", "correct", ""),  # a typo still names the choice
     ("Prefill is compute-bound", "wrong", ""),
-    ("Decode is compute-bound at batch size 2", "wrong", "does not match any choice"),  # digits differ
-    ("something else", "wrong", "does not match any choice"),
-    ("", "wrong", "No choice was picked."),
+    ("Decode is compute-bound at batch size 2", "unreadable", "does not match any choice"),  # digits differ
+    ("something else", "unreadable", "Answer with a letter A-D or a choice's text."),
+    ("", "unreadable", "No choice was picked."),
 ]
 
 
@@ -141,7 +141,7 @@ def test_mcq_text_close_to_two_choices_is_ambiguous() -> None:
     question = q("mcq", "Memory bandwidth bound", choices=("Memory bandwidth bound", "Memory bandwidth bounded"))
     assert grade(question, "memory bandwidth bound").verdict == "correct"
     g = grade(question, "Memory bandwith bound")
-    check(g, "wrong", False, 1)
+    check(g, "unreadable", False, 1)
     assert "more than one choice" in g.note
 
 
@@ -160,8 +160,8 @@ MULTI: list[tuple[Sequence[str] | str, str, float]] = [
     ((*RIGHT[:2], WRONG), "partial", 1 / 3),
     ((RIGHT[0], WRONG), "wrong", 0.0),
     ((WRONG,), "wrong", 0.0),
-    ((*RIGHT, "not a choice"), "partial", 2 / 3),  # a pick that names no choice is a wrong pick
-    ((), "wrong", 0.0),
+    ((*RIGHT, "not a choice"), "unreadable", 0.0),  # a pick that names no choice: asked again
+    ((), "unreadable", 0.0),
     ("; ".join(RIGHT), "correct", 1.0),  # a string: picks separated by semicolons
 ]
 
@@ -169,7 +169,7 @@ MULTI: list[tuple[Sequence[str] | str, str, float]] = [
 @pytest.mark.parametrize(("picks", "verdict", "score"), MULTI)
 def test_multi_partial_credit(picks: Sequence[str] | str, verdict: str, score: float) -> None:
     g = grade(q("multi", RIGHT, choices=CHOICES), picks)
-    check(g, verdict, verdict == "correct", {"correct": 3, "partial": 2, "wrong": 1}[verdict], score)
+    check(g, verdict, verdict == "correct", {"correct": 3, "partial": 2, "wrong": 1, "unreadable": 1}[verdict], score)
 
 
 def test_multi_partial_note_counts_picks() -> None:
@@ -184,7 +184,8 @@ TF: list[tuple[bool, str | bool, str]] = [
     (True, "true", "correct"), (True, "TRUE", "correct"), (True, "Yes", "correct"), (True, "y", "correct"),
     (True, "t", "correct"), (True, " True. ", "correct"), (False, "false", "correct"), (False, "NO", "correct"),
     (False, "n", "correct"), (False, "F", "correct"), (True, "no", "wrong"),
-    (True, "maybe", "wrong"), (True, "", "wrong"), (True, "yes!!", "correct"), (True, "1", "wrong"),
+    (True, "maybe", "unreadable"), (True, "", "unreadable"), (True, "yes!!", "correct"),
+    (True, "1", "unreadable"),
 ]
 
 
@@ -194,7 +195,8 @@ def test_truefalse(answer: bool, typed: str | bool, verdict: str) -> None:
 
 
 def test_truefalse_unreadable_says_so() -> None:
-    assert grade(q("truefalse", True), "maybe").note == "Could not read 'maybe' as true or false."
+    assert grade(q("truefalse", True), "maybe").note == \
+        "Could not read 'maybe' as true or false; answer true or false (t/f, yes/no)."
 
 
 @pytest.mark.parametrize(("text", "value"), [("true", True), ("Y", True), ("yes", True), ("F", False),
@@ -252,8 +254,8 @@ NUMERIC: list[tuple[float, str | None, float, str, str, str]] = [
     (0.0, None, 0.02, "0.01", "correct", ""),  # answer 0: the tolerance is absolute
     (0.0, None, 0.02, "0.03", "wrong", ""),
     (14.0, None, 0.02, "≈ 14", "correct", ""),
-    (14.0, None, 0.02, "fourteen", "wrong", "Could not read a number from 'fourteen'."),
-    (14.0, None, 0.02, "", "wrong", "Could not read a number"),
+    (14.0, None, 0.02, "fourteen", "unreadable", "Could not read a number from 'fourteen'."),
+    (14.0, None, 0.02, "", "unreadable", "Could not read a number"),
 ]
 
 
@@ -369,7 +371,7 @@ def test_unknown_type_and_malformed_questions_do_not_raise() -> None:
     check(grade(q("numeric", "lots"), "3"), "wrong", False, 1)
     check(grade(q("multi", (), choices=CHOICES), RIGHT), "wrong", False, 1)
     check(grade(q("truefalse", "true"), "yes"), "correct", True, 3)
-    check(grade(q("mcq", "A", choices=()), "A"), "wrong", False, 1)
+    check(grade(q("mcq", "A", choices=()), "A"), "unreadable", False, 1)
 
 
 @pytest.mark.parametrize("typed", ["\x00\x1b[31m", "𝔭𝔞𝔤𝔢𝔡", "\u200b\u200d", "é" * 20_000, "9" * 5000, "1e308 GB",
@@ -399,7 +401,7 @@ ALL_TYPES = [
 def test_grade_never_raises(question: Question, response: str | bool | list[str], duration: int | None,
                             self_rating: int | None) -> None:
     g = grade(question, response, duration, self_rating)
-    assert g.verdict in ("correct", "typo", "partial", "wrong", "self")
+    assert g.verdict in ("correct", "typo", "partial", "wrong", "self", "unreadable")
     assert 0.0 <= g.score <= 1.0
     assert g.rating in (1, 2, 3, 4)
     assert g.correct == (g.rating >= 3 if question.type == "open" and self_rating in (1, 2, 3, 4) else g.correct)

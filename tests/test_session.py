@@ -66,10 +66,11 @@ def test_plain_review_answers_every_type_and_records(library: Library, store: St
     clock = Clock(T0)
     # Order (see above): truefalse, open(2 lines), short, mcq, numeric, multi.
     lines = b"true\nkeys and values of past tokens per layer, avoids recomputing the prefix\n3\n" \
-            b"paged atention\nZ\n14 GB\nA,B\n"
+            b"paged atention\nZ\nA\n14 GB\nA,B\n"  # Z names no choice: asked again, then A
     out, session = plain_run(library, store, clock, lines)
     assert "[1/6] base/bf16-exponent  truefalse  level 1" in out
     assert "Correct, with a typo." in out
+    assert "Answer with a letter A-C" in out  # unreadable input is not scored
     assert "Session over:" in out
     gids = [r.gid for r in store.iter_reviews()]
     assert sorted(gids) == sorted(q.gid for q in library)
