@@ -141,7 +141,8 @@ def test_the_key_position_carries_no_information(library: Library) -> None:
 
 POSITIONAL = re.compile(r"\b(first|second|third|fourth|fifth|last)\s+(choice|option|statement|distractor)s?\b"
                         r"|\(the (first|second|third|fourth|fifth|last)( one)?\)|（第[一二三四五]个）"
-                        r"|\b(option|choice)\s+[A-H]\b|第[一二三四五]个?选项|最后一[项个]选项|最后一项|选项\s*[A-H]\b", re.I)
+                        r"|\b(option|choice)\s+[A-H]\b|第[一二三四五]个?选项|最后一[项个]选项|最后一项"
+                        r"|选项\s*[A-H]\b", re.I)
 
 
 def test_explanations_name_choices_by_content_not_position(library: Library) -> None:

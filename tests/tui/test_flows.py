@@ -392,3 +392,30 @@ print("fsrs" in sys.modules)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+@headless
+async def test_unreadable_input_is_asked_again_and_not_recorded(new_app: AppFactory, store: Store) -> None:
+    app = new_app(start="quiz", filters={"types": ["numeric"], "count": 1})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_question(pilot)
+        await pilot.press(*"lots", "enter")
+        await wait_for(pilot, lambda: "Type a number" in str(screen.query_one("#status").render()), "the hint")
+        assert screen.phase != FEEDBACK and store.review_count() == 0
+        screen.query_one("#answer", Input).value = "14"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.phase == FEEDBACK, "the feedback")
+        await pilot.press("enter")
+    assert list(ratings_by_gid(store).values()) == [[4]]
+
+
+@headless
+async def test_revealing_an_open_question_without_an_answer_proposes_again(new_app: AppFactory, store: Store) -> None:
+    app = new_app(start="quiz", filters={"types": ["open"], "count": 1})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_for_question(pilot)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.phase == FEEDBACK, "the model answer")
+        assert screen.pending is not None and screen.pending.proposed == 1
+        await pilot.press("enter")
+    assert list(ratings_by_gid(store).values()) == [[1]]

@@ -137,26 +137,33 @@ class SessionScreen(Screen[None]):
         message.stop()
         self.submit(message)
 
-    def submit(self, answer: AnswerSubmitted) -> None:
+    def submit(self, answer: AnswerSubmitted, time_up: bool = False) -> None:
         q = self.question
         if q is None or self.phase != ANSWERING:
             return
         duration = self.elapsed_ms()
-        if q.type == "code":  # running the code takes up to its time limit: never on the UI's thread
-            self.phase = GRADING
-            self.grading = (q, answer, duration)
-            self.query_one("#practice", Static).update("Running your code against the cases ...")
-            self.run_worker(lambda: self.app.call_from_thread(
-                self.show_feedback, q, answer, duration, self.session.grade(q, answer.response, duration)),
-                thread=True, group="grading")
+        if q.type != "code":
+            result = self.session.grade(q, answer.response, duration)
+            if result.verdict == "unreadable" and not time_up:  # say what is expected; record nothing
+                self.query_one("#status", Static).update(result.note)
+                self.query_one("#answer").focus()
+                return
+            if result.verdict == "unreadable":
+                result = Grade(False, 0.0, 1, "wrong", "Time ran out before an answer could be read.")
+            self.show_feedback(q, answer, duration, result)
             return
-        self.show_feedback(q, answer, duration, self.session.grade(q, answer.response, duration))
+        # Running code takes up to its time limit: never on the UI's thread.
+        self.phase = GRADING
+        self.grading = (q, answer, duration)
+        self.query_one("#practice", Static).update("Running your code against the cases ...")
+        self.run_worker(lambda: self.app.call_from_thread(
+            self.show_feedback, q, answer, duration, self.session.grade(q, answer.response, duration)),
+            thread=True, group="grading")
 
     def show_feedback(self, q: Question, answer: AnswerSubmitted, duration: int, result: Grade) -> None:
         if q is not self.question or self.phase not in (ANSWERING, GRADING):
             return
-        # An open question revealed without a written answer proposes Good, as the plain mode does.
-        proposed = result.rating if q.type != "open" or answer.text else 3
+        proposed = result.rating  # an open question revealed without an answer proposes Again, like a miss
         self.pending = Pending(q, result, answer.text, duration, proposed, proposed)
         self.phase = FEEDBACK
         self.add_class("-feedback")
@@ -225,7 +232,7 @@ class SessionScreen(Screen[None]):
         left = self.time_left()
         if self.phase == ANSWERING and left is not None and left <= 0:
             self.notify("Time is up: your answer so far was submitted.", timeout=3)
-            self.submit(answer_so_far(self.query_one("#answer")))
+            self.submit(answer_so_far(self.query_one("#answer")), time_up=True)
 
     # ---- actions ---------------------------------------------------------------------------------
 
