@@ -105,18 +105,29 @@ def _graded(q: Question, verdict: str, duration_ms: int | None, note: str = "", 
 def _is_typo(typed: str, expected: str) -> bool:
     """A near miss of `expected` that is a slip, not another term (FlashAttention-3, MQA, top-p, INT8)."""
     a, b = _compact(typed), _compact(expected)
-    if min(len(a), len(b)) <= SHORT_EXACT_LEN:
-        return False
     if re.findall(r"\d+", normalise(typed)) != re.findall(r"\d+", normalise(expected)):
         return False
     if _signs(typed) != _signs(expected):
         return False
-    # Short words inside a phrase carry the meaning (the k of top-k, the KV of KV cache): keep them exact.
+    if min(len(a), len(b)) <= SHORT_EXACT_LEN:
+        return _swapped(a, b)  # "Hrad" for "Hard"; but GQA is not MQA
+    # Short words inside a phrase carry the meaning (the k of top-k, the KV of KV cache): keep them exact, but
+    # for two neighbouring letters typed the wrong way round ("C-Eval Hrad").
     short_a = [t for t in _tokens(typed) if len(t) <= SHORT_EXACT_LEN]
     short_b = [t for t in _tokens(expected) if len(t) <= SHORT_EXACT_LEN]
-    if any(t not in a for t in short_b) or any(t not in b for t in short_a):
+    if any(t not in a and not any(_swapped(t, u) for u in short_a) for t in short_b):
         return False
-    return fuzz.ratio(a, b) >= THRESHOLD
+    if any(t not in b and not any(_swapped(t, u) for u in short_b) for t in short_a):
+        return False
+    return _swapped(a, b) or fuzz.ratio(a, b) >= THRESHOLD
+
+
+def _swapped(a: str, b: str) -> bool:
+    """`a` is `b` with one pair of neighbouring characters exchanged."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 # A minus that starts a number (not the hyphen of top-5 or x86-64): dropping punctuation would make -100 equal 100.

@@ -61,13 +61,17 @@ SHORT = [
     ("Perplexity", {}, "Perplexty", "typo"),
     ("RoPE scaling", {}, "RoPE scalling", "typo"),
     ("Mixture of Experts", {}, "Mixture of Expert", "typo"),  # dropping a plural is only a typo
+    # two neighbouring letters swapped: a slip even in short words
+    ("C-Eval Hard", {}, "C-Eval Hrad", "typo"),
+    ("Hard", {}, "Hrad", "typo"),
+    ("BLEU", {}, "BLUE", "typo"),
+    ("KV cache", {}, "VK cache", "typo"),
     # different terms: wrong even when the strings are close
     ("FlashAttention-2", {}, "FlashAttention-3", "wrong"),  # ratio 93, digits differ
     ("FlashAttention-2", {}, "FlashAttention", "wrong"),
     ("LLaMA 2", {}, "LLaMA 3", "wrong"),
     ("INT4", {}, "INT8", "wrong"),
     ("GQA", {}, "MQA", "wrong"),
-    ("BLEU", {}, "BLUE", "wrong"),
     ("top-k sampling", {}, "top-p sampling", "wrong"),  # ratio 91.7: the short word decides
     ("top-k sampling", {}, "topp sampling", "wrong"),
     ("KV cache", {}, "KB cache", "wrong"),
