@@ -16,6 +16,7 @@ from quizzer.answers import case_lines
 from quizzer.grading import Grade, parse_truefalse
 from quizzer.labels import RATINGS, VERDICTS
 from quizzer.model import Library, Question
+from quizzer.plaintext import to_text, width_for
 from quizzer.render import choice_lines, fmt_due, references
 from quizzer.safetext import BIDI, CONTROL
 from quizzer.session import MAX_RESPONSE_CHARS, Session, Summary
@@ -72,6 +73,11 @@ class PlainSession:
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.s, self.library, self.reader, self.out = session, library, LineReader(inp), out
         self.monotonic = monotonic
+        self.width = width_for(out)
+
+    def say_md(self, markdown: str) -> None:
+        """Bank Markdown as plain text wrapped to the width (no raw **, backticks or <https://...>)."""
+        self.say(to_text(markdown, self.width))
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -94,10 +100,11 @@ class PlainSession:
 
     def show(self, q: Question) -> list[str]:
         self.say(f"[{self.s.asked}/{self.s.total}] {q.gid}  {q.type}  level {q.level}")
-        self.say(q.prompt.strip())
+        self.say_md(q.prompt)
         shown = self.s.choices_for(q) if q.choices else []
         if shown:
-            self.say("\n".join(choice_lines(shown)))
+            for line in choice_lines(shown):
+                self.say(to_text(line.strip(), self.width - 5).replace("\n", "\n     ").join(("  ", "")))
             self.say("(letters, e.g. A,C)" if q.type == "multi" else "(a letter)")
         elif q.type == "truefalse":
             self.say("(true or false)")
@@ -179,7 +186,7 @@ class PlainSession:
     def finish_open(self, q: Question, line: str, duration: int) -> bool:
         proposal = self.s.grade(q, line, duration)
         self.say("Model answer:")
-        self.say(str(q.answer).strip())
+        self.say_md(str(q.answer))
         if q.key_points:
             self.say("Key points" + (" (x = your answer seems to cover it):" if line else ":"))
             marks = proposal.covered or tuple(False for _ in q.key_points)
@@ -204,7 +211,7 @@ class PlainSession:
 
     def explain(self, q: Question) -> None:
         self.say("Why:")
-        self.say(q.explanation.strip())
+        self.say_md(q.explanation)
         self.say("Read more:")
         self.say("\n".join(references(self.library, q)))
 

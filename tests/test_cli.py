@@ -126,3 +126,16 @@ def test_export_into_a_file_path_fails_cleanly(tmp_path: Path) -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     out = run("frobnicate")
     assert out.returncode == 2
+
+
+def test_seed_fixes_the_order_of_questions_and_choices_and_list_shows_it(tmp_path: Path) -> None:
+    env = {"QUIZZER_DB": str(tmp_path / "q.db")}
+    listed = run("quiz", "--count", "5", "--seed", "11", "--list", env=env)
+    assert listed.returncode == 0 and len(listed.stdout.split()) == 5
+    assert run("quiz", "--count", "5", "--seed", "11", "--list", env=env).stdout == listed.stdout
+    assert json.loads(run("stats", "--json", env=env).stdout)["totals"]["reviews"] == 0  # --list records nothing
+    first = run("quiz", "--plain", "--count", "1", "--type", "mcq", "--seed", "5", stdin="",
+                env={"QUIZZER_DB": str(tmp_path / "a.db")})
+    second = run("quiz", "--plain", "--count", "1", "--type", "mcq", "--seed", "5", stdin="",
+                 env={"QUIZZER_DB": str(tmp_path / "b.db")})
+    assert first.stdout == second.stdout and "A) " in first.stdout

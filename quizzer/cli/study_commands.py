@@ -17,16 +17,30 @@ if TYPE_CHECKING:
     from quizzer.store import Store
 
 
-def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any]) -> None:
+SEED = click.option("--seed", type=click.IntRange(0, 2**63), metavar="N",
+                    help="Same N, same order of questions and of choices (for answers read from a file).")
+LIST = click.option("--list", "list_only", is_flag=True,
+                    help="Print the ids the session would ask, in order, and start nothing.")
+
+
+def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], seed: int | None = None,
+               list_only: bool = False) -> None:
+    import random
+
     from quizzer.plain import PlainSession
     from quizzer.session import Session
 
     library = obj.library()
     with obj.open_store() as store:
-        store.check_writable()
         scheduler = obj.scheduler(store)
-        questions = build(library, store, scheduler)
-        session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters)
+        questions = build(library, store, scheduler, random.Random(seed))
+        if list_only:
+            for q in questions:
+                click.echo(q.gid)
+            return
+        store.check_writable()
+        session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters,
+                          rng=random.Random(seed))
         try:
             PlainSession(session, library, sys.stdin.buffer, sys.stdout).run()
         except BrokenPipeError:  # the reader went away: everything answered is already saved
@@ -45,15 +59,18 @@ def _tui_or_plain(plain: bool) -> bool:
 
 @click.command()
 @click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
+@SEED
+@LIST
 @pass_ctx
-def review(obj: Context, plain: bool) -> None:
+def review(obj: Context, plain: bool, seed: int | None, list_only: bool) -> None:
     """Today's review: due questions first, then new ones up to the daily limit."""
     from quizzer.study_queue import todays_queue
 
-    if not _tui_or_plain(plain):
+    if not _tui_or_plain(plain) and not list_only:
         obj.run_app(start="review")
         return
-    _run_plain(obj, "review", lambda lib, store, sch: todays_queue(lib, store, sch, utc_now()), {})
+    _run_plain(obj, "review", lambda lib, store, sch, rng: todays_queue(lib, store, sch, utc_now()), {}, seed,
+               list_only)
 
 
 @click.command()
@@ -65,9 +82,12 @@ def review(obj: Context, plain: bool) -> None:
 @click.option("--new-only", is_flag=True, help="Only questions you have never answered.")
 @click.option("--due-only", is_flag=True, help="Only questions due for review.")
 @click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
+@SEED
+@LIST
 @pass_ctx
 def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[int, ...], types: tuple[str, ...],
-         tags: tuple[str, ...], new_only: bool, due_only: bool, plain: bool) -> None:
+         tags: tuple[str, ...], new_only: bool, due_only: bool, plain: bool, seed: int | None,
+         list_only: bool) -> None:
     """A quiz of N questions, filtered; due and unseen questions come first."""
     from quizzer.study_queue import quiz_selection
 
@@ -78,15 +98,15 @@ def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[in
     check_tags(library, tags)
     filters = {"categories": list(categories), "count": count, "levels": list(levels), "types": list(types),
                "tags": list(tags), "new_only": new_only, "due_only": due_only}
-    if not _tui_or_plain(plain):
+    if not _tui_or_plain(plain) and not list_only:
         obj.run_app(start="quiz", filters=filters)
         return
 
-    def build(lib: Any, store: Store, sch: Scheduler) -> Any:
+    def build(lib: Any, store: Store, sch: Scheduler, rng: Any) -> Any:
         return quiz_selection(lib, store, sch, utc_now(), categories=categories, levels=levels, types=types,
-                              tags=tags, count=count, new_only=new_only, due_only=due_only)
+                              tags=tags, count=count, new_only=new_only, due_only=due_only, rng=rng)
 
-    _run_plain(obj, "quiz", build, filters)
+    _run_plain(obj, "quiz", build, filters, seed, list_only)
 
 
 @click.command()
