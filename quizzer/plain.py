@@ -99,7 +99,8 @@ class PlainSession:
         return summary
 
     def show(self, q: Question) -> list[str]:
-        self.say(f"[{self.s.asked}/{self.s.total}] {q.gid}  {q.type}  level {q.level}")
+        where = "again: missed earlier" if self.s.is_repeat(q) else f"{self.s.position}/{self.s.planned}"
+        self.say(f"[{where}] {q.gid}  {q.type}  level {q.level}")
         self.say_md(q.prompt)
         shown = self.s.choices_for(q) if q.choices else []
         if shown:

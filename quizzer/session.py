@@ -66,6 +66,10 @@ class Session:
         self.skipped: list[Question] = []
         self.started = clock()
         self.asked = 0
+        self.planned = len(self._queue)  # a quiz keeps to its count; repeats of missed ones are extra
+        self._first_asked: set[str] = set()
+        self._seen_before = store.not_new_gids()
+        self._last: str | None = None
         self._filters = filters or {}
         self._recorded_start = False
 
@@ -74,22 +78,41 @@ class Session:
         """Questions in this session so far (grows when learning steps come back)."""
         return self.asked + len(self._queue) + len(self._pending)
 
+    @property
+    def position(self) -> int:
+        """How many of the planned questions have been asked (repeats not counted)."""
+        return len(self._first_asked)
+
+    def is_repeat(self, q: Question) -> bool:
+        """Whether `q` comes back because it was missed (or is still in learning) this session."""
+        return q.gid in {o.question.gid for o in self.outcomes}
+
+    def remaining(self) -> tuple[int, int, int]:
+        """What is left, as Anki counts it: (new, learning, review)."""
+        new = sum(1 for q in self._queue if q.gid not in self._seen_before)
+        return new, len(self._pending), len(self._queue) - new
+
     def next(self) -> Question | None:
         now = self.clock()
         self._pending.sort(key=lambda p: p[0])
-        if self._pending and self._pending[0][0] <= now:
+        ready = bool(self._pending) and self._pending[0][0] <= now
+        if ready and not (self._pending[0][1].gid == self._last and self._queue):
             q = self._pending.pop(0)[1]
         elif self._queue:
-            q = self._queue.pop(0)
+            index = 1 if self._queue[0].gid == self._last and len(self._queue) > 1 else 0
+            q = self._queue.pop(index)
         elif self._pending and self._pending[0][0] <= now + LEARN_AHEAD:
             q = self._pending.pop(0)[1]
         else:
             return None
         self.asked += 1
+        self._first_asked.add(q.gid)
+        self._last = q.gid
+        self._choices.pop(q.gid, None)  # asked again: the choices come in a new order
         return q
 
     def choices_for(self, q: Question) -> list[str]:
-        """The choices in the shuffled order this session shows them (stable per question)."""
+        """The choices in the shuffled order this session shows them (stable while it is on show)."""
         if q.gid not in self._choices:
             shuffled = list(q.choices)
             self.rng.shuffle(shuffled)

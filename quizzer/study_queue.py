@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from quizzer.model import CATEGORIES, Library, Question
+from quizzer.model import CATEGORIES, Bank, Library, Question
 from quizzer.records import REVIEW, CardRow, CardState, to_iso
 from quizzer.store import Store
 from quizzer.studyday import day_end, study_day
@@ -84,7 +84,7 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
                  and (stability is None or isinstance(stability, int | float)))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
     want = max(0, settings.new_per_day - new_today)
-    new = interleave(first_unseen(library, store.not_new_gids(), want))[:want]
+    new = spread(interleave(first_unseen(library, store.not_new_gids(), want))[:want])
     return [q for _, _, gid in due if (q := library.get(gid)) is not None] + new
 
 
@@ -99,13 +99,13 @@ def _parsed(stored: str | None) -> datetime | None:
 
 
 def first_unseen(library: Library, not_new: set[str], per_category: int, total: int | None = None) -> list[Question]:
-    """Up to `per_category` unseen questions of each category (and `total` in all), in bank order:
-    all that the first `per_category` picks of a round-robin can use, without walking a large bank
-    to its end."""
+    """Up to `per_category` unseen questions of each category (and `total` in all), in each bank's
+    teaching order with its types interleaved (banks open each category with open questions, and
+    eleven of those in a row is no way to start)."""
     taken: dict[str, int] = {}
     out: list[Question] = []
-    for bank in library.ordered_banks():
-        for q in bank.questions:
+    for n, bank in enumerate(library.ordered_banks()):
+        for q in types_interleaved(bank, n):
             if taken.get(q.category, 0) >= per_category:
                 break
             if q.gid not in not_new:
@@ -114,6 +114,43 @@ def first_unseen(library: Library, not_new: set[str], per_category: int, total: 
                 if total is not None and len(out) >= total:
                     return out
     return out
+
+
+def spread(questions: list[Question]) -> list[Question]:
+    """The same questions, reordered so that, where the mix allows, no two in a row share a category
+    and no two in a row share a type: each step takes the first one that differs from the last."""
+    left = list(questions)
+    out: list[Question] = []
+    while left:
+        last = out[-1] if out else None
+        pick = next((i for i, q in enumerate(left)
+                     if last is None or (q.category != last.category and q.type != last.type)), None)
+        if pick is None:
+            pick = next((i for i, q in enumerate(left) if q.category != last.category), 0) if last else 0
+        out.append(left.pop(pick))
+    return out
+
+
+_INTERLEAVED: dict[tuple[int, int], tuple[Bank, tuple[Question, ...]]] = {}
+
+
+def types_interleaved(bank: Bank, start: int = 0) -> tuple[Question, ...]:
+    """The bank's questions taking each type in turn, each type in bank order, beginning with the
+    `start`-th type (so that the banks of a day's review do not all open with the same type); worked
+    out once per bank."""
+    hit = _INTERLEAVED.get((id(bank), start))
+    if hit is not None and hit[0] is bank:
+        return hit[1]
+    by_type: dict[str, list[Question]] = {}
+    for q in bank.questions:
+        by_type.setdefault(q.type, []).append(q)
+    lists = list(by_type.values())
+    if lists:
+        lists = lists[start % len(lists):] + lists[:start % len(lists)]
+    order = tuple(q for i in range(max((len(x) for x in lists), default=0)) for x in lists if i < len(x)
+                  for q in (x[i],))
+    _INTERLEAVED[(id(bank), start)] = (bank, order)
+    return order
 
 
 def due_counts(library: Library, store: Store, scheduler: Scheduler, now: datetime,

@@ -47,9 +47,10 @@ def plain_run(library: Library, store: Store, clock: Clock, lines: bytes, kind: 
 
 def test_todays_queue_interleaves_new_questions(library: Library, store: Store) -> None:
     queue = todays_queue(library, store, Scheduler(enable_fuzzing=False), T0, UTC)
+    # Categories alternate, and so do types: each bank starts its rotation of types at another type.
     assert [q.gid for q in queue] == [
-        "base/bf16-exponent", "inference/kv-cache-purpose", "base/paged-attention-name",
-        "inference/decode-bound", "base/fp16-weights-7b", "inference/batching-kinds"]
+        "base/bf16-exponent", "inference/decode-bound", "base/paged-attention-name",
+        "inference/batching-kinds", "base/fp16-weights-7b", "inference/kv-cache-purpose"]
 
 
 def test_new_limit_applies(library: Library, store: Store) -> None:
@@ -64,9 +65,9 @@ def test_interleave_keeps_bank_order(library: Library) -> None:
 
 def test_plain_review_answers_every_type_and_records(library: Library, store: Store) -> None:
     clock = Clock(T0)
-    # Order (see above): truefalse, open(2 lines), short, mcq, numeric, multi.
-    lines = b"true\nkeys and values of past tokens per layer, avoids recomputing the prefix\n3\n" \
-            b"paged atention\nZ\nA\n14 GB\nA,B\n"  # Z names no choice: asked again, then A
+    # Order (see above): truefalse, mcq, short, multi, numeric, open (2 lines).
+    lines = b"true\nZ\nA\npaged atention\nA,B\n14 GB\n" \
+            b"keys and values of past tokens per layer, avoids recomputing the prefix\n3\n"  # Z: asked again
     out, session = plain_run(library, store, clock, lines)
     assert "[1/6] base/bf16-exponent  truefalse  level 1" in out
     assert "Correct, with a typo." in out
@@ -240,3 +241,41 @@ def test_each_review_records_the_content_hash_of_what_was_asked(library: Library
     session = Session(library, store, Scheduler(enable_fuzzing=False), lambda: T0, kind="quiz", questions=[q])
     session.record(q, session.grade(q, "true"), "true", 1000)
     assert [r.content_hash for r in store.reviews_of(q.gid)] == ["64d84351bf5982ac"]
+
+
+def test_the_first_review_interleaves_types_and_categories(store: Store) -> None:
+    from quizzer.banks import check
+    from quizzer.paths import shipped_banks_dir, shipped_catalog
+
+    shipped = check([shipped_banks_dir()], shipped_catalog()).library
+    assert shipped is not None
+    queue = todays_queue(shipped, store, Scheduler(enable_fuzzing=False), T0)
+    types = [q.type for q in queue]
+    assert len(queue) == 20
+    assert not any(types[i] == types[i + 1] == types[i + 2] for i in range(len(types) - 2)), types
+    assert not any(queue[i].category == queue[i + 1].category for i in range(len(queue) - 1))
+
+
+def test_a_missed_question_comes_back_announced_never_twice_in_a_row_and_reshuffled(library: Library,
+                                                                                    store: Store) -> None:
+    clock = Clock(T0)
+    mcq = next(q for q in library if q.type == "mcq")
+    other = next(q for q in library if q.type == "truefalse")
+    wrong = next(c for c in mcq.choices if c != mcq.answer)
+    session = Session(library, store, Scheduler(enable_fuzzing=False), clock, kind="quiz",
+                      questions=[mcq, other], tz=UTC, rng=random.Random(3))
+    assert session.remaining() == (2, 0, 0) and session.planned == 2
+    assert session.next() is mcq and not session.is_repeat(mcq) and session.position == 1
+    orders = {tuple(session.choices_for(mcq))}
+    session.record(mcq, session.grade(mcq, wrong), wrong, 1000)
+    assert session.remaining() == (1, 1, 0)
+    clock.advance(minutes=5)  # the missed question is due again, but it was just asked: the other comes first
+    assert session.next() is other
+    session.record(other, session.grade(other, True), "true", 1000, rating=4)  # Easy: out of learning
+    for _ in range(6):  # missed again and again: announced as a repeat, in a new order each time
+        clock.advance(minutes=15)
+        again = session.next()
+        assert again is mcq and session.is_repeat(mcq) and session.position == 2
+        orders.add(tuple(session.choices_for(mcq)))
+        session.record(mcq, session.grade(mcq, wrong), wrong, 1000)
+    assert len(orders) > 1

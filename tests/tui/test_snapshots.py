@@ -27,7 +27,7 @@ from .conftest import T0, Clock, steady_scheduler
 from .driver import answer, go_on, wait_for, wait_for_question
 
 SIZE = (100, 32)
-REVIEW_ORDER = ("truefalse", "open", "short", "mcq", "numeric", "multi")  # today's queue on the test bank
+REVIEW_ORDER = ("truefalse", "mcq", "short", "multi", "numeric", "open")  # today's queue on the test bank
 Snap = Callable[..., bool]
 AppFactory = Callable[..., QuizzerApp]
 

@@ -111,8 +111,11 @@ class SessionScreen(Screen[None]):
         practice.update("")
         practice.display = q.type == "code"  # practice runs are for code questions only
         done = len(self.session.outcomes) + len(self.session.skipped)
+        new, learning, review = self.session.remaining()
+        where = "again (missed earlier)" if self.session.is_repeat(q) else \
+            f"{self.session.position} of {self.session.planned}"
         self.query_one("#session-title", Static).update(
-            f"{self.title_text} · {self.session.asked} of {self.session.total}")
+            f"{self.title_text} · {where} · new {new} · learning {learning} · review {review}")
         self.query_one("#progress", ProgressBar).update(total=max(1, self.session.total), progress=done)
         meta = f"{q.gid} · {q.type} · level {q.level} ({LEVELS.get(q.level, '?')})"
         self.query_one("#question-meta", Static).update(meta + (f" · {', '.join(q.tags)}" if q.tags else ""))
