@@ -3,6 +3,7 @@ cannot silently shrink or unbalance them."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -202,3 +203,18 @@ def test_the_off_by_one_latency_mistake_is_rejected(library: Library) -> None:
     q = library.get("inference/e2e-latency-from-ttft-tpot")
     assert q is not None
     assert grade(q, "1.25 s").correct and not grade(q, "1.30 s").correct
+
+
+CODE_MINIMUMS = {"base": 12, "algorithm": 8, "training": 8, "fine-tuning": 6, "eval": 5, "compression": 5,
+                 "inference": 8, "applications": 8}
+
+
+def test_the_hand_coding_round(library: Library) -> None:
+    code = [q for q in library if q.type == "code"]
+    per_category = Counter(q.category for q in code)
+    assert len(code) >= 60 and all(per_category[c] >= n for c, n in CODE_MINIMUMS.items()), per_category
+    assert {q.level for q in code} == {1, 2, 3}
+    assert all(len({q.level for q in code if q.category == c}) >= 2 for c in CATEGORIES)
+    assert all(len(json.loads(q.cases)) >= 4 for q in code)
+    assert sum("data-structures" in q.tags for q in code if q.category == "base") >= 8
+    assert all("coding" in q.tags and q.entry and q.starter for q in code)
