@@ -205,3 +205,61 @@ def tui_startup(work: Path, db: Path, reps: int) -> Result | None:
     return Result("TUI start to interactive home", med, spread, base, "bare Textual app + label", "<= 1.5x",
                   med <= 1.5 * base)
 
+
+
+_SOFTMAX = ("import math\ndef softmax(x):\n    m = max(x)\n    e = [math.exp(v - m) for v in x]\n    s = sum(e)\n"
+            "    return [v / s for v in e]\n")
+_SOFTMAX_NP = ("import numpy as np\ndef softmax(x):\n    x = np.asarray(x, dtype=float)\n    e = np.exp(x - x.max())\n"
+               "    return e / e.sum()\n")
+
+
+def _ten_cases() -> list[object]:
+    from quizzer.coderun import Case
+
+    rows = [[float(i + j) for j in range(8)] for i in range(10)]
+    expect = []
+    for r in rows:
+        m = max(r)
+        e = [2.718281828459045 ** (v - m) for v in r]
+        expect.append([v / sum(e) for v in e])
+    return [Case((r,), {}, x) for r, x in zip(rows, expect, strict=True)]
+
+
+def code_run(work: Path, db: Path, reps: int) -> Result:
+    """Ten cases of a pure-Python solution in the sandbox, process start included, beside a bare
+    `python -I -c pass` (what the time is made of: the interpreter's start, then the harness)."""
+    from quizzer.coderun import run
+
+    cases = _ten_cases()
+
+    def solve() -> None:
+        assert run(_SOFTMAX, "softmax", cases).passed == 10  # type: ignore[arg-type]
+
+    def bare() -> None:
+        subprocess.run([PY, "-I", "-c", "pass"], check=True)
+
+    samples, base_samples = paired(solve, bare, max(reps, 15))
+    med, spread = summary(samples)
+    base, _ = summary(base_samples)
+    return Result("code question, 10 cases, pure Python", med, spread, base, "python -I -c pass", "<= 80 ms",
+                  med <= 0.080)
+
+
+def code_run_numpy(work: Path, db: Path, reps: int) -> Result:
+    """The same with a numpy solution, beside a bare `python -I -c 'import numpy'` (numpy's import is
+    most of the time)."""
+    from quizzer.coderun import run
+
+    cases = _ten_cases()
+
+    def solve() -> None:
+        assert run(_SOFTMAX_NP, "softmax", cases).passed == 10  # type: ignore[arg-type]
+
+    def bare() -> None:
+        subprocess.run([PY, "-I", "-c", "import numpy"], check=True)
+
+    samples, base_samples = paired(solve, bare, max(reps, 15))
+    med, spread = summary(samples)
+    base, _ = summary(base_samples)
+    return Result("code question, 10 cases, numpy", med, spread, base, "python -I -c 'import numpy'", "<= 250 ms",
+                  med <= 0.250)

@@ -117,7 +117,7 @@ def main() -> int:
     db = work / "progress.db"
     write_history(db, gids, n_reviews, NOW)
     for bench in (cases.answering, cases.queue, cases.stats_cmd, cases.export, cases.search,
-                  cases.version, cases.memory, cases.tui_startup):
+                  cases.version, cases.memory, cases.tui_startup, cases.code_run, cases.code_run_numpy):
         r = bench(work, db, reps)
         if r is not None:
             report(r)
