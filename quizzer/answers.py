@@ -54,6 +54,8 @@ def reading_markdown(library: Library, q: Question) -> str:
     parts = [safe_block(q.prompt)]
     if q.choices:
         parts.append("\n".join(list_item(c) for c in q.choices))
+    if q.type == "code":
+        return "\n\n".join([*parts, fence(q.starter or "", "python"), code_markdown(library, q, None)])
     if q.type != "open":
         parts.append(f"**Answer:** {safe_inline(answer_line(q))}")
     parts.append(teaching_markdown(library, q))

@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from quizzer.answers import answer_line, references_markdown
+from quizzer.answers import answer_line, fence, references_markdown
 from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
 from quizzer.render import LETTERS
@@ -24,6 +24,7 @@ TYPE_LABELS = {
     "truefalse": "true or false",
     "short": "short answer",
     "numeric": "numeric answer",
+    "code": "coding question (write the function; quizzer runs it against test cases)",
 }
 
 
@@ -42,6 +43,8 @@ def _lettered(choice: str, order: list[str]) -> str:
 def _answer(q: Question) -> str:
     if q.type == "open":
         return safe_block(str(q.answer))
+    if q.type == "code":
+        return fence(str(q.answer), "python")
     order = export_order(q)
     if q.type == "multi":
         return "\n".join(list_item(_lettered(a, order)) for a in sorted(q.correct_choices, key=order.index))
@@ -59,6 +62,8 @@ def page_markdown(library: Library, q: Question, number: int, answers: bool) -> 
         parts.append("\n".join(list_item(_lettered(c, export_order(q))) for c in export_order(q)))
     if q.type == "numeric" and q.unit:
         parts.append(f"Answer in: {safe_inline(q.unit)}")
+    if q.type == "code" and q.starter.strip():
+        parts.append(fence(q.starter, "python"))
     if answers:
         body = ["<details><summary>Answer</summary>", f"**Answer:**\n\n{_answer(q)}"]
         if q.key_points:

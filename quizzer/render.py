@@ -38,10 +38,12 @@ def question_text(library: Library, q: Question, answer: bool, choices: Sequence
         out += [""] + choice_lines(choices if choices is not None else q.choices)
     if q.type == "numeric" and q.unit:
         out.append(f"(answer in {q.unit})")
+    if q.type == "code" and q.starter.strip():
+        out += ["", q.starter.rstrip()]
     if answer:
-        out += ["", "Answer: " + (answer_line(q) if q.type != "open" else "")]
-        if q.type == "open":
-            out.append(str(q.answer).strip())
+        out += ["", "Answer: " + (answer_line(q) if q.type not in ("open", "code") else "")]
+        if q.type in ("open", "code"):
+            out.append(str(q.answer).rstrip())
         if q.key_points:
             out += ["", "Key points:"] + [f"  - {k}" for k in q.key_points]
         out += ["", "Why: " + q.explanation.strip(), "", "Read more:"] + references(library, q)

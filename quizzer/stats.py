@@ -69,10 +69,7 @@ def _count_cards(library: Counted, store: Store, rule: DueRule, cats: dict[str, 
 
     SQLite sums them over the whole table; the few cards of questions no longer in the banks
     (their progress is kept, not counted) are then taken back out one by one."""
-    mastered = f"(reviews > 0 AND NOT suspended AND state = {REVIEW} AND NOT {rule.sql})"
-    # A card made only to flag or suspend a question never answered is not seen (reviews = 0).
-    sums = store.sums_by_category(["reviews > 0", "suspended", rule.sql, mastered], rule.sql_params)
-    for category, counts in sums.items():
+    for category, counts in store.card_counts_by_category(rule.end_text, rule.ahead_text).items():
         if category in cats:
             for key, n in zip(COUNTED, counts, strict=True):
                 cats[category][key] += n

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from quizzer.errors import StoreError
-from quizzer.records import CARD_COLUMNS, CardRow, CardState, ReviewRow, card_from_row, review_from_row, to_iso
+from quizzer.records import CARD_COLUMNS, REVIEW, CardRow, CardState, ReviewRow, card_from_row, review_from_row, to_iso
 
 # Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
 SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index")
@@ -28,6 +28,10 @@ WAL_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of WAL: a long session never wa
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+# Whether a card is due: the SQL form of `study_queue.DueRule` (a test holds the forms equal). A review
+# card is due for the whole study day (:due_end), a learning step once it nearly comes up (:due_ahead).
+DUE_SQL = (f"(reviews > 0 AND NOT suspended AND CASE WHEN state = {REVIEW} THEN due < :due_end"
+           " ELSE due <= :due_ahead END)")
 MERGE_BATCH = 5_000  # reviews read from an import at a time: memory stays flat for any file size
 # A stored study day that is a real date (SQLite's date() normalises or rejects anything else).
 VALID_DAY = "date(day) IS day"
@@ -212,22 +216,23 @@ class Store:
         (As many as the user has met: a new user's set is small, whatever the size of the banks.)"""
         return {r[0] for r in self._tuples("SELECT gid FROM cards WHERE reviews > 0 OR suspended = 1")}
 
-    def due_for_ranking(self, due_sql: str, params: Mapping[str, Any], latest: datetime) -> list[tuple[Any, ...]]:
-        """(gid, due, last_review, stability) of the cards `due_sql` calls due, through the due index
-        (nothing due later than `latest`): the four values ranking them by recall needs."""
-        return self._tuples(f"SELECT gid, due, last_review, stability FROM cards WHERE due <= :latest AND {due_sql}",
-                            {**params, "latest": to_iso(latest)})
+    def due_for_ranking(self, due_end: str, due_ahead: str, latest: datetime) -> list[tuple[Any, ...]]:
+        """(gid, due, last_review, stability) of the cards due by the day's end (review cards) or by
+        `due_ahead` (learning steps), through the due index: the four values ranking them by recall needs."""
+        return self._tuples(f"SELECT gid, due, last_review, stability FROM cards WHERE due <= :latest AND {DUE_SQL}",
+                            {"due_end": due_end, "due_ahead": due_ahead, "latest": to_iso(latest)})
 
     def card_gids(self) -> list[str]:
         return [r[0] for r in self._tuples("SELECT gid FROM cards")]
 
-    def sums_by_category(self, exprs: Sequence[str], params: Mapping[str, Any]) -> dict[str, tuple[int, ...]]:
-        """category -> the sum of each boolean SQL expression over its cards, computed in SQLite.
-
-        `exprs` are the caller's own code (column names, operators, named parameters), never user text."""
-        sums = ", ".join(f"TOTAL({e})" for e in exprs)
-        rows = self._tuples(f"SELECT category, {sums} FROM cards GROUP BY category", params)
-        return {r[0]: tuple(int(v) for v in r[1:]) for r in rows}
+    def card_counts_by_category(self, due_end: str, due_ahead: str) -> dict[str, tuple[int, int, int, int]]:
+        """category -> (seen, suspended, due, mastered) cards, summed in SQLite. Mastered: learned, a
+        review card, and not due; a card made only to flag or suspend a question is not seen."""
+        mastered = f"(reviews > 0 AND NOT suspended AND state = {REVIEW} AND NOT {DUE_SQL})"
+        rows = self._tuples(f"SELECT category, TOTAL(reviews > 0), TOTAL(suspended), TOTAL({DUE_SQL}), "
+                            f"TOTAL({mastered}) FROM cards GROUP BY category",
+                            {"due_end": due_end, "due_ahead": due_ahead})
+        return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
 
     def due_cards(self, before: datetime) -> list[CardRow]:
         return self._cards("WHERE suspended = 0 AND reviews > 0 AND due <= ?", (to_iso(before),))

@@ -44,14 +44,11 @@ class DueRule:
     """Whether a card is due at one moment: a review card for the whole study day, a learning step
     once it (nearly) comes up. The rule comes in three forms kept side by side (a test holds them
     equal): on parsed cards, on `CardState` (due as stored text, no date parsing) and as SQL over
-    the cards table, for counts that SQLite can sum without a row reaching Python."""
+    the cards table (`store.DUE_SQL`), for counts that SQLite can sum without a row reaching Python."""
 
     def __init__(self, now: datetime, end_of_day: datetime) -> None:
         self.end, self.ahead = end_of_day, now + LEARN_AHEAD
         self.end_text, self.ahead_text = to_iso(self.end), to_iso(self.ahead)
-        self.sql = (f"(reviews > 0 AND NOT suspended AND CASE WHEN state = {REVIEW} THEN due < :due_end"
-                    " ELSE due <= :due_ahead END)")
-        self.sql_params = {"due_end": self.end_text, "due_ahead": self.ahead_text}
         self.latest = max(self.end, self.ahead)  # no card due later than this is due
 
     def is_due(self, card: CardRow | CardState) -> bool:
@@ -79,7 +76,8 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     # alone: the queue may weigh thousands of due cards. fsrs's recall ranks them, weakest first.
     recall = scheduler.recall_at(now)
     due = sorted((recall(last_at, stability), due_at, gid)
-                 for gid, due_at, last, stability in store.due_for_ranking(rule.sql, rule.sql_params, rule.latest)
+                 for gid, due_at, last, stability in store.due_for_ranking(rule.end_text, rule.ahead_text,
+                                                                                      rule.latest)
                  if gid in library and (last_at := _parsed(last)) is not _DAMAGED
                  and (stability is None or isinstance(stability, int | float)))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
@@ -165,19 +163,26 @@ def due_counts(library: Library, store: Store, scheduler: Scheduler, now: dateti
     return DueCounts(due_now, learning, len(first_unseen(library, store.not_new_gids(), want, total=want)))
 
 
+def matching(library: Library, categories: Sequence[str] = (), levels: Sequence[int] = (),
+             types: Sequence[str] = (), tags: Sequence[str] = ()) -> list[Question]:
+    """The questions in any of `categories`, `levels` and `types` and with any of `tags` (an empty
+    filter matches all), in bank order."""
+    return [q for q in library
+            if (not categories or q.category in categories) and (not levels or q.level in levels)
+            and (not types or q.type in types) and (not tags or set(tags) & set(q.tags))]
+
+
 def quiz_selection(library: Library, store: Store, scheduler: Scheduler, now: datetime, *,
                    categories: Sequence[str] = (), levels: Sequence[int] = (), types: Sequence[str] = (),
                    tags: Sequence[str] = (), count: int = 10, new_only: bool = False, due_only: bool = False,
-                   rng: random.Random | None = None) -> list[Question]:
+                   rng: random.Random | None = None, tz: tzinfo | None = None) -> list[Question]:
     """A filtered quiz: what is due first (weakest first), then unseen questions, then the
     seen ones least likely to be remembered; suspended questions are left out."""
     rng = rng or random.Random()
     cards = store.cards()
-    pool = [q for q in library
-            if (not categories or q.category in categories) and (not levels or q.level in levels)
-            and (not types or q.type in types) and (not tags or set(tags) & set(q.tags))
-            and not (q.gid in cards and cards[q.gid].suspended)]
-    end = day_end(now)
+    pool = [q for q in matching(library, categories, levels, types, tags)
+            if not (q.gid in cards and cards[q.gid].suspended)]
+    end = day_end(now, tz)
     rule = DueRule(now, end)
     due = [q for q in pool if q.gid in cards and rule.is_due(cards[q.gid])]
     due.sort(key=lambda q: scheduler.retrievability(cards[q.gid], now))
@@ -193,3 +198,37 @@ def quiz_selection(library: Library, store: Store, scheduler: Scheduler, now: da
     else:
         chosen = due + unseen + rest
     return chosen[: max(0, count)]
+
+
+def mock_selection(library: Library, store: Store, categories: Sequence[str], count: int,
+                   rng: random.Random | None = None) -> list[Question]:
+    """A mock interview: questions taken from the chosen categories in turn, and within each category
+    from its levels in turn (1, 2, 3), so that ten questions over eight categories cover them all
+    rather than drawing three from one; suspended questions are left out."""
+    rng = rng or random.Random()
+    cards = store.cards()
+    order = [c for c in CATEGORIES if c in categories]
+    rng.shuffle(order)
+    pools: dict[str, dict[int, list[Question]]] = {}
+    for c in order:
+        levels: dict[int, list[Question]] = {}
+        for q in library.in_category(c):
+            if not (q.gid in cards and cards[q.gid].suspended):
+                levels.setdefault(q.level, []).append(q)
+        for qs in levels.values():
+            rng.shuffle(qs)
+        pools[c] = levels
+    turn = dict.fromkeys(order, rng.randrange(3))
+    out: list[Question] = []
+    while len(out) < count and any(any(v) for v in pools.values()):
+        for c in order:
+            levels = pools[c]
+            for step in range(3):  # this category's next level that still has a question
+                level = (turn[c] + step) % 3 + 1
+                if levels.get(level):
+                    out.append(levels[level].pop())
+                    turn[c] = level % 3
+                    break
+            if len(out) >= count:
+                break
+    return out

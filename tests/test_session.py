@@ -14,7 +14,7 @@ from quizzer.plain import PlainSession, pick_choices
 from quizzer.records import CardRow, CardState, to_iso
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.session import Session
-from quizzer.store import Store
+from quizzer.store import DUE_SQL, Store
 from quizzer.study_queue import LEARN_AHEAD, DueRule, interleave, quiz_selection, todays_queue
 
 
@@ -227,7 +227,8 @@ def test_due_rule_agrees_on_parsed_and_stored_cards(state: int, offset: timedelt
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE cards (state INTEGER, due TEXT, reviews INTEGER, suspended INTEGER)")
     db.execute("INSERT INTO cards VALUES (?, ?, ?, ?)", (state, to_iso(due), reviews, int(suspended)))
-    assert bool(db.execute(f"SELECT {rule.sql} FROM cards", rule.sql_params).fetchone()[0]) is expected
+    params = {"due_end": rule.end_text, "due_ahead": rule.ahead_text}
+    assert bool(db.execute(f"SELECT {DUE_SQL} FROM cards", params).fetchone()[0]) is expected
 
 
 def test_each_review_records_the_content_hash_of_what_was_asked(library: Library, store: Store) -> None:
@@ -279,3 +280,22 @@ def test_a_missed_question_comes_back_announced_never_twice_in_a_row_and_reshuff
         orders.add(tuple(session.choices_for(mcq)))
         session.record(mcq, session.grade(mcq, wrong), wrong, 1000)
     assert len(orders) > 1
+
+
+def test_a_mock_interview_spreads_over_categories_and_levels(store: Store) -> None:
+    from collections import Counter
+
+    from quizzer.banks import check
+    from quizzer.model import CATEGORIES
+    from quizzer.paths import shipped_banks_dir, shipped_catalog
+    from quizzer.study_queue import mock_selection
+
+    shipped = check([shipped_banks_dir()], shipped_catalog()).library
+    assert shipped is not None
+    for seed in range(5):
+        picked = mock_selection(shipped, store, list(CATEGORIES), 10, random.Random(seed))
+        per_category = Counter(q.category for q in picked)
+        assert len(picked) == 10 and set(per_category) == set(CATEGORIES) and max(per_category.values()) == 2
+        two = mock_selection(shipped, store, ["inference", "training"], 6, random.Random(seed))
+        assert Counter(q.category for q in two) == {"inference": 3, "training": 3}
+        assert {q.level for q in two if q.category == "inference"} == {1, 2, 3}

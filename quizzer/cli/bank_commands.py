@@ -16,7 +16,6 @@ from quizzer.cli.context import (
     complete_question_id,
     complete_tag,
     fail,
-    filtered,
     pass_ctx,
 )
 
@@ -96,7 +95,9 @@ def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], l
     library = obj.library()
     check_categories(library, categories)
     check_tags(library, tags)
-    questions = filtered(library, categories, tags, levels, types)
+    from quizzer.study_queue import matching
+
+    questions = matching(library, categories, levels, types, tags)
     if as_json:
         rows = [{"id": q.gid, "type": q.type, "level": q.level, "tags": list(q.tags),
                  "prompt": one_line(q.prompt, 10_000)} for q in questions]

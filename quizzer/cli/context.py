@@ -16,7 +16,7 @@ from quizzer.safetext import one_line
 
 if TYPE_CHECKING:
     from quizzer.config import Config
-    from quizzer.model import Counted, Library, Question
+    from quizzer.model import Counted, Library
     from quizzer.scheduler import Scheduler
     from quizzer.store import Store
 
@@ -171,17 +171,6 @@ def check_tags(library: Library, tags: tuple[str, ...]) -> None:
             raise click.BadParameter(f"unknown tag '{t}'" + (f"; did you mean '{hint[0]}'?" if hint else
                                                             "; 'quizzer list --json' shows the tags"),
                                      param_hint="--tag")
-
-
-def filtered(library: Library, categories: tuple[str, ...], tags: tuple[str, ...],
-              levels: tuple[int, ...], types: tuple[str, ...]) -> list[Question]:
-    return [
-        q for q in library
-        if (not categories or q.category in categories)
-        and (not tags or set(tags) & set(q.tags))
-        and (not levels or q.level in levels)
-        and (not types or q.type in types)
-    ]
 
 
 # ---- shell completion of what the banks hold --------------------------------------------------

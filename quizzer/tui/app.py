@@ -28,7 +28,7 @@ from quizzer.mdsafe import is_web_link
 from quizzer.model import QUESTION_TYPES, Library, Question
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import Store
-from quizzer.study_queue import quiz_selection, todays_queue
+from quizzer.study_queue import mock_selection, quiz_selection, todays_queue
 from quizzer.tui.commands import QuizzerCommands
 from quizzer.tui.keymap import apply_keymap
 from quizzer.tui.screens.home import HomeScreen
@@ -177,7 +177,8 @@ class QuizzerApp(App[None]):
     def start_quiz(self, filters: Mapping[str, Any]) -> None:
         self.open_home()
         chosen = {k: filters[k] for k in QUIZ_FILTERS if k in filters}
-        questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng, **chosen)
+        questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng, tz=self.tz,
+                                   **chosen)
         if not questions:
             self.notify("No question matches this quiz.", title="Nothing to ask", severity="warning")
             return
@@ -186,8 +187,7 @@ class QuizzerApp(App[None]):
     def start_mock(self, categories: Sequence[str], count: int, open_seconds: float, other_seconds: float,
                    code_seconds: float = 15 * 60) -> None:
         filters = {"categories": list(categories), "count": count}
-        questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng,
-                                   categories=categories, count=count)
+        questions = mock_selection(self.library, self.store, categories, count, self.rng)
         if not questions:
             self.notify("No question to ask in these categories.", severity="warning")
             return
