@@ -30,7 +30,6 @@ from quizzer.paths import resolved
 
 FORMAT = 3
 CACHE_ENV = "QUIZZER_CACHE_DIR"
-LEGACY_NAME = "banks.json"
 MAX_HEADER = 4096  # bytes: the JSON header line is far shorter; anything longer is not ours
 QUESTION_FIELDS = [f.name for f in fields(Question) if f.init]
 ARTICLE_FIELDS = [f.name for f in fields(Article)]
@@ -244,8 +243,6 @@ class BankCache:
         header = json.dumps({**_header(), "index": [len(payload), zlib.crc32(payload)]}).encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self.path.name != LEGACY_NAME:  # the one file for all bank folders of earlier versions
-                (self.path.parent / LEGACY_NAME).unlink(missing_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".banks-", suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 f.write(header + b"\n" + payload)

@@ -43,14 +43,6 @@ CATALOG_NAME = "articles.yaml"
 
 
 
-class BanksInvalid(Exception):
-    """Raised by `load_library` when the banks have problems."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the banks")
-        self.problems = problems
-
-
 # Limits that keep a hostile file cheap to refuse: validating costs about 60x a file's size in memory.
 MAX_BANK_BYTES = 8 * 2**20
 
@@ -290,10 +282,3 @@ def cached_index(paths: Sequence[Path], shipped_catalog: Path | None, cache: Ban
         count += len(gids)
     index = QuestionIndex(by_category)
     return index if len(index) == count else None  # an id in two files: `check` reports it
-
-
-def load_library(paths: Sequence[Path], shipped_catalog: Path | None) -> Library:
-    result = check(paths, shipped_catalog)
-    if result.library is None:
-        raise BanksInvalid(result.problems)
-    return result.library

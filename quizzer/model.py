@@ -68,7 +68,7 @@ class Question:
     # Kept, not derived on each use: queue, stats and search look it up for every question.
     gid: str = field(init=False, repr=False, compare=False)
     # The content hash recorded with each review: worked out once per load (and kept in the bank
-    # cache) rather than on every answer, where it was a tenth of the time. Given only by the cache.
+    # cache) rather than on every answer. Given only by the cache.
     fingerprint: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -21,7 +21,7 @@ def new_review_id(when: datetime) -> str:
     """A UUID in the version-7 layout: 48 bits of Unix milliseconds, then random bits.
 
     Time-ordered ids append at the right edge of the log's unique index instead of touching a
-    random page of it (on a million-review log: 158 -> 31 us per insert, p99 1.1 -> 0.3 ms).
+    random page of it, which keeps an answer's insert cheap on a log of a million reviews.
     Formatted here: building a `uuid.UUID` to print it took most of the time of making one.
     """
     ms = int(when.timestamp() * 1000) & ((1 << 48) - 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,22 @@ from quizzer.paths import shipped_catalog
 from quizzer.store import Store
 
 DATA = Path(__file__).parent / "data"
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A wall clock that moves only when a test says so (the core and the app take the clock as a
+    function, so a test never waits on real time)."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
 TEST_BANKS = DATA / "banks"
 REPO = Path(__file__).parent.parent
 

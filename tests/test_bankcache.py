@@ -98,10 +98,7 @@ def test_each_set_of_bank_folders_has_its_own_cache(banks: Path, tmp_path: Path,
 
 def test_entries_of_files_no_longer_loaded_are_dropped(banks: Path, tmp_path: Path) -> None:
     cache_file = tmp_path / "banks-x.json"
-    legacy = tmp_path / "banks.json"
-    legacy.write_bytes(b"an old single cache")
     load(banks, cache_file)
-    assert not legacy.exists()
     (banks / "inference.yaml").unlink()
     load(banks, cache_file)
     kept = set(BankCache(cache_file).entries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import random
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -17,21 +17,7 @@ from quizzer.session import Session
 from quizzer.store import DUE_SQL, Store
 from quizzer.study_queue import LEARN_AHEAD, DueRule, interleave, quiz_selection, todays_queue
 
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
-
-
-
-
-T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+from .conftest import T0, Clock
 
 
 def plain_run(library: Library, store: Store, clock: Clock, lines: bytes, kind: str = "review",

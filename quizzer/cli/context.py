@@ -62,7 +62,7 @@ class Context:
         paths = self.bank_dirs()
         # The banks live as long as this process: once loaded (with the cyclic collector paused, as
         # check does), they are frozen out of its sight, so that no later collection rescans
-        # thousands of questions (about 35 ms a time for 10,000).
+        # thousands of questions.
         gc.disable()
         try:
             result = check(paths, shipped_catalog(), BankCache(default_cache_file(paths)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +16,11 @@ from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp, make_app
 
+from ..conftest import T0 as T0  # re-exported for the TUI tests
+from ..conftest import Clock as Clock
+
 TEST_BANKS = Path(__file__).parent.parent / "data" / "banks"
-T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 SEED = 7
-
-
-class Clock:
-    """A wall clock that moves only when a test says so."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class Ticker:
