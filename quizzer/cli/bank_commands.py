@@ -56,7 +56,7 @@ def export() -> None:
 
 
 @export.command("markdown")
-@click.option("--out", "out_arg", required=True, type=click.Path(file_okay=False, path_type=str),
+@click.option("--out", "out_arg", required=True, metavar="DIR", type=click.Path(file_okay=False, path_type=str),
               help="Folder to write README.md and one <category>.md per category into.")
 @click.option("--category", "categories", multiple=True, metavar="C", shell_complete=complete_category,
               help="Only this category (repeatable).")
@@ -83,8 +83,8 @@ def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...],
 @click.command("list")
 @click.option("--category", "categories", multiple=True, metavar="C", shell_complete=complete_category)
 @click.option("--tag", "tags", multiple=True, metavar="T", shell_complete=complete_tag)
-@click.option("--level", "levels", multiple=True, type=click.IntRange(1, 3))
-@click.option("--type", "types", multiple=True, type=TYPES)
+@click.option("--level", "levels", multiple=True, metavar="L", type=click.IntRange(1, 3))
+@click.option("--type", "types", multiple=True, metavar="T", type=TYPES)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @pass_ctx
 def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], levels: tuple[int, ...],

@@ -75,9 +75,9 @@ def review(obj: Context, plain: bool, seed: int | None, list_only: bool) -> None
 
 @click.command()
 @click.option("--category", "categories", multiple=True, metavar="C", shell_complete=complete_category)
-@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--level", "levels", multiple=True, type=click.IntRange(1, 3))
-@click.option("--type", "types", multiple=True, type=TYPES)
+@click.option("--count", default=10, show_default=True, metavar="N", type=click.IntRange(1, 10_000))
+@click.option("--level", "levels", multiple=True, metavar="L", type=click.IntRange(1, 3))
+@click.option("--type", "types", multiple=True, metavar="T", type=TYPES)
 @click.option("--tag", "tags", multiple=True, metavar="T", shell_complete=complete_tag)
 @click.option("--new-only", is_flag=True, help="Only questions you have never answered.")
 @click.option("--due-only", is_flag=True, help="Only questions due for review.")
