@@ -23,7 +23,7 @@ from textual.theme import Theme
 from quizzer.config import DEFAULT_THEME, Config
 from quizzer.config import load as load_config
 from quizzer.config import save as save_config
-from quizzer.errors import QuizzerError
+from quizzer.errors import QuizzerError, StoreError
 from quizzer.mdsafe import is_web_link
 from quizzer.model import QUESTION_TYPES, Library, Question
 from quizzer.scheduler import Scheduler, Settings
@@ -60,7 +60,7 @@ class QuizzerApp(App[None]):
         self.rng = rng or random.Random()
         self.monotonic = monotonic  # durations and the mock interview's timers
         self.make_scheduler = make_scheduler
-        self.store_error: sqlite3.DatabaseError | None = None
+        self.store_error: sqlite3.DatabaseError | StoreError | None = None
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Every link a user follows passes here: only https:// pages reach the system's opener, so
@@ -201,8 +201,19 @@ class QuizzerApp(App[None]):
         session = self.new_session("quiz", [question], {"ids": [question.gid]}, requeue=False)
         self.run_session(session, title="Quiz: one question")
 
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        # Every key and palette command runs through here: a problem the user can fix (a file that
+        # cannot be written, say) is said in a notification and the app carries on.
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except QuizzerError as error:
+            if isinstance(error, StoreError):
+                raise
+            self.notify(str(error), title="quizzer", severity="error", timeout=10, markup=False)
+            return True
+
     def _handle_exception(self, error: Exception) -> None:
-        if isinstance(error, sqlite3.DatabaseError):
+        if isinstance(error, sqlite3.DatabaseError | StoreError):
             # Leave quietly; launch re-raises it where the CLI reports it as one line, not a traceback.
             self.store_error = error
             self.exit(return_code=1)

@@ -417,3 +417,23 @@ async def test_revealing_an_open_question_without_an_answer_proposes_again(new_a
         assert screen.pending is not None and screen.pending.proposed == 1
         await pilot.press("enter")
     assert list(ratings_by_gid(store).values()) == [[1]]
+
+
+@headless
+async def test_a_problem_the_user_can_fix_is_a_notification_not_a_crash(new_app: AppFactory,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizzer.errors import QuizzerError
+
+    app = new_app()
+    said: list[str] = []
+
+    def broken() -> None:
+        raise QuizzerError("cannot write /nowhere/config.toml: Read-only file system")
+
+    monkeypatch.setattr(app, "open_stats", broken)
+    monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(message))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any("Read-only" in s for s in said), "the notification")
+        assert app.is_running and isinstance(app.screen, HomeScreen)
