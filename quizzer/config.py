@@ -51,6 +51,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, Callable[[Any], bool], str]]] = {
         "reviews_per_day": (200, _whole(0, 10_000), "a whole number from 0 to 10000"),
         "learning_steps_s": ([60, 600], _steps, "a list of seconds, each from 1 to 2592000"),
         "relearning_steps_s": ([600], _steps, "a list of seconds, each from 1 to 2592000"),
+        "day_rollover_hour": (4, _whole(0, 23), "an hour from 0 to 23"),
     },
     "ui": {
         "theme": (DEFAULT_THEME, _text, "the name of a Textual theme"),
@@ -79,6 +80,10 @@ class Config:
     @property
     def study(self) -> Settings:
         return Settings.from_mapping(self.values["study"])
+
+    @property
+    def rollover_hour(self) -> int:
+        return int(self.values["study"]["day_rollover_hour"])
 
     @property
     def theme(self) -> str:
@@ -226,6 +231,7 @@ TEMPLATE = """# quizzer's settings. Every key is optional; delete one to get its
 # reviews_per_day = 200
 # learning_steps_s = [60, 600]
 # relearning_steps_s = [600]
+# day_rollover_hour = 4          # the study day starts at this local hour (a late session counts for the day before)
 
 [ui]
 # theme = "textual-dark"        # any Textual theme: textual-light, nord, gruvbox, dracula, ...

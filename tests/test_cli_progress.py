@@ -31,8 +31,9 @@ def stats(db: Path, *banks: str) -> dict:  # type: ignore[type-arg]
 
 def test_piped_quiz_of_five_inference_questions_is_recorded(tmp_path: Path) -> None:
     db = tmp_path / "q.db"
-    # A letter, a number and a truth value in turn: unreadable lines are asked again, not scored.
-    out = run("quiz", "--plain", "--category", "inference", "--count", "5", stdin=b"A\n1\nt\n" * 40, db=db)
+    # A letter, a number, a truth value and the end of a code block in turn: unreadable lines are asked
+    # again, not scored.
+    out = run("quiz", "--plain", "--category", "inference", "--count", "5", stdin=b"A\n1\nt\n.\n" * 40, db=db)
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("\n[") >= 5 and "Session over:" in out.stdout
     data = stats(db)

@@ -49,7 +49,8 @@ def _short(command: click.Command) -> str:
 
 def reference() -> str:
     ctx = click.Context(cli, info_name="quizzer")
-    lines = ["# Command reference", "", "Generated from the commands themselves (`quizzer COMMAND --help` says the same).",
+    lines = ["# Command reference", "",
+             "Generated from the commands themselves (`quizzer COMMAND --help` says the same).",
              "", "```", cli.get_help(ctx), "```", ""]
     for path, command in _commands(cli, "quizzer"):
         sub = click.Context(command, info_name=path, parent=ctx)

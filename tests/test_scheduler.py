@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -122,3 +123,21 @@ def test_recall_at_agrees_with_retrievability(days_later: int) -> None:
     recall = sch.recall_at(now)
     assert recall(row.last_review, row.stability) == sch.retrievability(row, now)
     assert recall(None, None) == 0.0
+
+
+def test_the_rollover_hour_comes_from_the_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from quizzer import studyday
+    from quizzer.config import load
+
+    path = tmp_path / "config.toml"
+    path.write_text("[study]\nday_rollover_hour = 6\n")
+    config = load(path)
+    monkeypatch.setattr(studyday, "_rollover_hour", studyday.DEFAULT_ROLLOVER_HOUR)
+    tz = ZoneInfo("Europe/Berlin")
+    late = datetime(2026, 3, 2, 5, 0, tzinfo=tz)
+    assert studyday.study_day(late, tz).day == 2  # 05:00 is past the default 04:00
+    studyday.set_rollover_hour(config.rollover_hour)
+    assert studyday.study_day(late, tz).day == 1  # but before 06:00
+    assert studyday.day_end(late, tz) == datetime(2026, 3, 2, 6, 0, tzinfo=tz).astimezone(UTC)
+    with pytest.raises(ValueError):
+        studyday.set_rollover_hour(24)

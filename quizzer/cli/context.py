@@ -37,8 +37,10 @@ class Context:
         """The settings in effect (file, then environment); its warnings are printed once."""
         if self._config is None:
             from quizzer import config as config_file
+            from quizzer.studyday import set_rollover_hour
 
             self._config = config_file.load(config_file.default_path(self.config_arg))
+            set_rollover_hour(self._config.rollover_hour)
             for warning in self._config.warnings:
                 click.echo(f"quizzer: {one_line(warning)}", err=True)
         return self._config
@@ -99,6 +101,7 @@ class Context:
         from quizzer.errors import StoreError
         from quizzer.store import Store
 
+        self.config()  # the study day's rollover hour applies to everything the store counts
         path = self.db_path()
         store = Store.open(path)
         try:
