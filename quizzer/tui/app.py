@@ -199,7 +199,7 @@ class QuizzerApp(App[None]):
     def quiz_question(self, question: Question) -> None:
         """Quiz one question now (from browse); the summary returns to where the user was."""
         session = self.new_session("quiz", [question], {"ids": [question.gid]}, requeue=False)
-        self.run_session(session, title="Quiz: one question")
+        self.run_session(session, title="Quiz of one question")
 
     async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
         # Every key and palette command runs through here: a problem the user can fix (a file that

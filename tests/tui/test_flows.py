@@ -437,3 +437,17 @@ async def test_a_problem_the_user_can_fix_is_a_notification_not_a_crash(new_app:
         await pilot.press("s")
         await wait_for(pilot, lambda: any("Read-only" in s for s in said), "the notification")
         assert app.is_running and isinstance(app.screen, HomeScreen)
+
+
+@headless
+async def test_stats_from_a_finished_session_returns_home(new_app: AppFactory) -> None:
+    app = new_app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await answer(pilot, right=True)
+        await go_on(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), "the stats")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home, not the old summary")

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from quizzer.answers import reading_markdown
 from quizzer.model import LEVELS, QUESTION_TYPES, Question
+from quizzer.plaintext import to_text
 from quizzer.render import one_line
 from quizzer.search import SearchIndex
 from quizzer.tui.nav import app_of
@@ -72,13 +73,14 @@ class BrowseScreen(Screen[None]):
                         and (level is None or q.level == level) and (qtype is None or q.type == qtype)]
         table = self.query_one("#results", DataTable)
         table.clear()
-        # Share the width left by type, level, cell padding and margins between the id and the prompt.
+        # The id is shown whole (it is what `quizzer show` takes); the prompt's start fills what is left
+        # of the width after type, level, cell padding and margins, as plain text (no raw Markdown).
         free = max(40, self.app.size.width - 26)
-        gid_width = min(max((len(q.gid) for q in self.results[:RESULT_LIMIT]), default=2), max(20, free * 45 // 100))
+        gid_width = max((len(q.gid) for q in self.results[:RESULT_LIMIT]), default=2)
         for q in self.results[:RESULT_LIMIT]:
             # Cells as Text: DataTable reads plain strings as markup, and bank text is never markup.
-            table.add_row(Text(one_line(q.gid, gid_width)), Text(q.type), Text(f"L{q.level}"),
-                          Text(one_line(q.prompt, free - gid_width)), key=q.gid)
+            table.add_row(Text(q.gid), Text(q.type), Text(f"L{q.level}"),
+                          Text(one_line(to_text(q.prompt), max(12, free - gid_width))), key=q.gid)
         shown = min(len(self.results), RESULT_LIMIT)
         more = f" (the first {shown} of {len(self.results)} matches)" if shown < len(self.results) else ""
         self.query_one("#result-count", Static).update(f"{shown} of {len(self.index.questions)} questions{more}")

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from quizzer.labels import plural
 from quizzer.model import CATEGORIES
 from quizzer.render import one_line
 from quizzer.stats import compute
@@ -58,7 +59,7 @@ class HomeScreen(Screen[None]):
         totals, streak = data["totals"], data["streak_days"]
         self.query_one("#overview", Static).update(
             f"Today: {counts.due_now} due · {counts.new_available} new · {counts.learning} learning"
-            f"    Streak: {streak} day{'s' if streak != 1 else ''}"
+            f"    Streak: {plural(streak, 'day')}"
             f"    {totals['seen']} of {totals['questions']} questions seen")
         hint = self.query_one("#hint", Static)
         if totals["seen"] == 0:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.answer_input import mark_ticks
 from quizzer.tui.widgets.form import field
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.titlebar import TitleBar
@@ -52,7 +53,12 @@ class MockSetupScreen(Screen[None]):
         categories = self.query_one("#mock-categories", SelectionList)
         for category in app_of(self).library.categories():
             categories.add_option((category, category, True))
+        mark_ticks(categories, app_of(self).library.categories())
         categories.focus()
+
+    @on(SelectionList.SelectedChanged, "#mock-categories")
+    def show_ticks(self) -> None:
+        mark_ticks(self.query_one("#mock-categories", SelectionList), app_of(self).library.categories())
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#mock-start")

@@ -10,6 +10,7 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from quizzer.labels import plural
 from quizzer.stats import compute, forecast, heatmap
 from quizzer.studyday import study_day
 from quizzer.tui.nav import app_of
@@ -63,8 +64,8 @@ class StatsScreen(Screen[None]):
         studied = sum(1 for n in reviews_by_day.values() if n)
         streak = data["streak_days"]
         self.query_one("#heatmap-summary", Static).update(
-            f"{sum(reviews_by_day.values())} reviews on {studied} days · streak {streak} day"
-            + ("s" if streak != 1 else ""))
+            f"{plural(sum(reviews_by_day.values()), 'review')} on {plural(studied, 'day')} · "
+            f"streak {plural(streak, 'day')}")
         self.query_one(ForecastChart).show(due_by_day)
         self.query_one("#forecast-summary", Static).update(
             f"Due today {due_by_day[0]} · next 7 days {sum(due_by_day[:7])} · next 30 days {sum(due_by_day)}")

@@ -45,8 +45,8 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         s, library = self.summary, self.session.library
-        report = "report" if s.kind == "mock" else "over"
-        self.query_one("#summary-title", Static).update(f"{self.title_text}: {report}")
+        report = "report" if s.kind == "mock" else "session over"
+        self.query_one("#summary-title", Static).update(f"{self.title_text} · {report}")
         skipped = len(self.session.skipped)
         if s.answered:
             score = f"Score: {s.correct} of {s.answered} correct ({s.score:.0%}) in {fmt_seconds(s.seconds)}."
@@ -65,7 +65,8 @@ class SummaryScreen(Screen[None]):
         weakest.display = bool(s.weakest_tags)
         revisit = self.query_one("#revisit", Static)
         width = max((len(gid) for gid in s.to_revisit), default=0)
-        lines = [f"  {gid:<{width}}  {one_line(q.prompt, 60) if (q := library.get(gid)) else ''}"
+        room = max(20, self.app.size.width - width - 10)  # the prompt's start fits on the line, "…" included
+        lines = [f"  {gid:<{width}}  {one_line(q.prompt, room) if (q := library.get(gid)) else ''}"
                  for gid in s.to_revisit]
         revisit.update("Questions to revisit:\n" + "\n".join(lines))
         revisit.display = bool(s.to_revisit)
@@ -81,4 +82,7 @@ class SummaryScreen(Screen[None]):
         app_of(self).start_review()
 
     def action_stats(self) -> None:
-        app_of(self).open_stats()
+        # The session is over: leave it for good, so that Esc from the stats goes home, not back here.
+        app = app_of(self)
+        app.pop_screen()
+        app.open_stats()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -12,7 +12,6 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from quizzer.model import Question
 
@@ -61,19 +60,42 @@ class ChoiceAnswer(OptionList):
         return AnswerSubmitted("", "")  # nothing picked yet
 
 
-class MultiAnswer(SelectionList[int]):
-    """`multi`: space or a number or letter key ticks a choice, Enter submits the ticked ones."""
+def mark_ticks(selections: SelectionList[Any], labels: Sequence[str]) -> None:
+    """Write [x] or [ ] before each label, so that a tick does not show by colour alone."""
+    for i, label in enumerate(labels):
+        ticked = selections.get_option_at_index(i).value in selections.selected
+        selections.replace_option_prompt_at_index(i, Text(f"{'[x]' if ticked else '[ ]'} {label}"))
 
-    BINDINGS: ClassVar[list[BindingType]] = [*_key_bindings("tick"), Binding("enter", "submit", "Submit", show=False)]
+
+class MultiAnswer(OptionList):
+    """`multi`: Space or a number or letter key ticks a choice, Enter submits the ticked ones. Each
+    choice wraps (nothing to read is ever cut) and shows [x] or [ ], not a tick by colour alone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*_key_bindings("tick"), Binding("space", "tick_highlighted", show=False),
+                                             Binding("enter", "submit", "Submit", show=False)]
 
     def __init__(self, choices: Sequence[str], *, id: str | None = None) -> None:
-        super().__init__(*[Selection(choice_label(i, c), i) for i, c in enumerate(choices)], id=id)
+        self.labels = [choice_label(i, c).plain for i, c in enumerate(choices)]
+        self.selected: set[int] = set()
+        super().__init__(*[Option(self._prompt(i)) for i in range(len(choices))], id=id)
         self.choices = list(choices)
+
+    def _prompt(self, index: int) -> Text:
+        return Text(f"{'[x]' if index in self.selected else '[ ]'} {self.labels[index]}")
 
     def action_tick(self, index: int) -> None:
         if index < len(self.choices):
             self.highlighted = index
-            self.toggle(index)
+            self.selected ^= {index}
+            self.replace_option_prompt_at_index(index, self._prompt(index))
+
+    def action_tick_highlighted(self) -> None:
+        if self.highlighted is not None:
+            self.action_tick(self.highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()  # a click ticks, as Space does
+        self.action_tick(event.option_index)
 
     def answer_so_far(self) -> AnswerSubmitted:
         picked = [self.choices[i] for i in sorted(self.selected)]

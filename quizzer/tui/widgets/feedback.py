@@ -57,7 +57,8 @@ class FeedbackPanel(Vertical):
         line = Text("Rating: ")
         for value, name in RATINGS.items():
             style = "feedback--chosen" if value == chosen else "feedback--other"
-            line.append(f" {value} {name} ", style=self.get_component_rich_style(style))
+            mark = "▶" if value == chosen else " "  # the choice shows by a marker too, not by colour alone
+            line.append(f"{mark}{value} {name} ", style=self.get_component_rich_style(style))
             line.append(" ")
         line.append(f"(proposed {RATINGS[proposed]}) · Enter: next")
         self.query_one("#rating", Static).update(line)
