@@ -23,12 +23,14 @@ def answer_line(q: Question) -> str:
     return text
 
 
-def references_markdown(library: Library, q: Question) -> str:
-    """The refs as a Markdown list of links, titled from the article catalog."""
+def references_markdown(library: Library, q: Question, visible_urls: bool = False) -> str:
+    """The refs as a Markdown list of links, titled from the article catalog; with `visible_urls` the
+    address is also written out, for screens where a link cannot be seen or followed."""
     lines = []
     for ref in q.refs:
         title, url = library.ref_link(ref)
-        lines.append(f"- [{escape_link_text(title)}]({link_destination(url)})")
+        link = f"- [{escape_link_text(title)}]({link_destination(url)})"
+        lines.append(f"{link}  \n  {safe_inline(url)}" if visible_urls and title != url else link)
     return "\n".join(lines)
 
 
@@ -45,7 +47,7 @@ def teaching_markdown(library: Library, q: Question, covered: tuple[bool, ...] =
         else:
             heading, points = "**Key points**", [list_item(p) for p in q.key_points]
         parts += [heading, "\n".join(points)]
-    parts += ["**Why**", safe_block(q.explanation), "**Read more**", references_markdown(library, q)]
+    parts += ["**Why**", safe_block(q.explanation), "**Read more**", references_markdown(library, q, True)]
     return "\n\n".join(parts)
 
 
@@ -102,5 +104,5 @@ def code_markdown(library: Library, q: Question, run: RunResult | None, output: 
         if output and run.output.strip():
             parts += ["**What your code printed**", fence(run.output[:2000])]
     parts += ["**Reference solution**", fence(str(q.answer), "python"), "**Why**", safe_block(q.explanation),
-              "**Read more**", references_markdown(library, q)]
+              "**Read more**", references_markdown(library, q, True)]
     return "\n\n".join(parts)

@@ -68,7 +68,16 @@ class QuizzerApp(App[None]):
         if not is_web_link(url):
             self.notify(f"Not opened: only https:// links are followed ({url[:80]})", severity="warning", markup=False)
             return
+        import webbrowser
+
+        try:
+            webbrowser.get()
+        except webbrowser.Error:  # no browser on this machine (a server, a container): give the link instead
+            self.copy_to_clipboard(url)
+            self.notify(f"No browser found; the link is {url} (copied to the clipboard)", timeout=15, markup=False)
+            return
         super().open_url(url, new_tab=new_tab)
+        self.notify(f"Opened in the browser: {url}", timeout=5, markup=False)
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()

@@ -76,9 +76,31 @@ async def test_only_https_links_reach_the_url_opener(store: Store, monkeypatch: 
     app = hostile_app(store)
     opened: list[str] = []
     monkeypatch.setattr(QuizzerApp.__mro__[1], "open_url", lambda self, url, **_: opened.append(url))
+    monkeypatch.setattr("webbrowser.get", lambda *a: object())  # as if a browser were installed
     async with app.run_test(size=SIZE) as pilot:
         for url in ("smb://host/share", "/etc/passwd", "vscode://file/x", "javascript:alert(1)", "file:///etc/passwd"):
             app.open_url(url)
         app.open_url("https://arxiv.org/abs/1706.03762")
         await pilot.pause()
     assert opened == ["https://arxiv.org/abs/1706.03762"]
+
+
+@headless
+async def test_without_a_browser_the_link_is_shown_and_copied(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    app = hostile_app(store)
+    said: list[str] = []
+    copied: list[str] = []
+
+    def no_browser(*args: object) -> object:
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr("webbrowser.get", no_browser)
+    monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(message))
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_url("https://arxiv.org/abs/1706.03762")
+        await pilot.pause()
+    assert copied == ["https://arxiv.org/abs/1706.03762"]
+    assert any("No browser found; the link is https://arxiv.org/abs/1706.03762" in s for s in said)
