@@ -123,3 +123,22 @@ def test_stats_after_months_of_reviews(snap_compare: Snap, new_app: AppFactory, 
         await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(new_app(), terminal_size=SIZE, run_before=stats)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (130, 32)], ids=["narrower", "wider"])
+def test_home_lays_out_again_after_a_resize(snap_compare: Snap, new_app: AppFactory, size: tuple[int, int]) -> None:
+    async def resized(pilot: Pilot[None]) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home")
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+
+    assert snap_compare(new_app(), terminal_size=SIZE, run_before=resized)
+
+
+def test_a_question_lays_out_again_after_a_resize(snap_compare: Snap, new_app: AppFactory) -> None:
+    async def resized(pilot: Pilot[None]) -> None:
+        await skip_to(pilot, "multi")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+
+    assert snap_compare(new_app(start="review"), terminal_size=SIZE, run_before=resized)

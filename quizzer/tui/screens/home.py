@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -42,6 +42,8 @@ class HomeScreen(Screen[None]):
             yield BarTable(id="categories")
         yield KeyBar()
 
+    stats: dict[str, Any] | None = None  # the last numbers shown, laid out again on a resize
+
     def on_mount(self) -> None:
         self.query_one("#categories", BarTable).add_columns(
             "category", "title", "questions", "seen", "due", "mastery")
@@ -71,6 +73,16 @@ class HomeScreen(Screen[None]):
             hint.update(f"Press r for today's review ({counts.due_now} due, {counts.new_available} new).")
         else:
             hint.update("All done for today. Press c to quiz the highlighted category, or m for a mock interview.")
+        self.stats = data
+        self.lay_out_table()
+
+    def on_resize(self) -> None:
+        if self.stats is not None:
+            self.lay_out_table()  # titles get the width there is now: cut less when wider, never wrapped
+
+    def lay_out_table(self) -> None:
+        app, data = app_of(self), self.stats
+        assert data is not None
         table = self.query_one("#categories", BarTable)
         row = table.cursor_row
         table.clear()
