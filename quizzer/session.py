@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from quizzer.grading import Grade, grade
-from quizzer.model import Library, Question
+from quizzer.model import AGAIN, Library, Question
 from quizzer.records import LEARNING, REVIEW, CardRow, ReviewRow, new_review_id
 from quizzer.scheduler import Scheduler
 from quizzer.store import Store
@@ -32,6 +32,12 @@ class Outcome:
     grade: Grade
     rating: int
     card: CardRow
+
+    @property
+    def correct(self) -> bool:
+        """Remembered: the review's final rating is not Again. The one meaning of "correct" in quizzer,
+        the same that retention counts (a Wrong changed to Good is correct; an open answer rated Hard too)."""
+        return self.rating > AGAIN
 
 
 @dataclass
@@ -148,20 +154,14 @@ class Session:
     def skip(self, q: Question) -> None:
         self.skipped.append(q)
 
-    def _ensure_card(self, q: Question) -> None:
-        """A card to hold a flag for a question never answered (it stays new: zero reviews)."""
-        self.store.ensure_card(CardRow(q.gid, q.category, LEARNING, 0, None, None, self.clock(), None))
-
     def suspend(self, q: Question) -> None:
         """Stop asking this question (until unsuspended); works for questions never answered."""
-        self._ensure_card(q)
-        self.store.set_flag(q.gid, "suspended", True)
+        mark(self.store, q, "suspended", True, self.clock())
         self._pending = [p for p in self._pending if p[1].gid != q.gid]
 
     def flag(self, q: Question) -> None:
         """Mark a question as wrong or unclear so that it can be found and fixed later."""
-        self._ensure_card(q)
-        self.store.set_flag(q.gid, "flagged", True)
+        mark(self.store, q, "flagged", True, self.clock())
 
     def finish(self) -> Summary:
         now = self.clock()
@@ -173,19 +173,38 @@ class Session:
         for o in self.outcomes:
             pc = per_cat.setdefault(o.question.category, [0, 0])
             pc[0] += 1
-            pc[1] += int(o.grade.correct)
+            pc[1] += int(o.correct)
             for t in o.question.tags:
                 tag_seen[t] += 1
-                tag_right[t] += int(o.grade.correct)
+                tag_right[t] += int(o.correct)
         weakest = sorted(((t, tag_seen[t], tag_right[t]) for t in tag_seen if tag_right[t] < tag_seen[t]),
                          key=lambda x: (x[2] / x[1], -x[1], x[0]))
         tomorrow_end = day_end(now, self.tz) + timedelta(days=1)
         cards = [c for c in self.store.due_cards(tomorrow_end) if c.gid in self.library]
         upcoming = [c.due for c in cards if c.due > now]
         return Summary(
-            kind=self.kind, answered=len(self.outcomes), correct=sum(o.grade.correct for o in self.outcomes),
+            kind=self.kind, answered=len(self.outcomes), correct=sum(o.correct for o in self.outcomes),
             seconds=(now - self.started).total_seconds(),
             per_category={c: (v[0], v[1]) for c, v in per_cat.items()},
             weakest_tags=weakest[:5], due_tomorrow=len(cards), next_due=min(upcoming) if upcoming else None,
-            to_revisit=sorted({o.question.gid for o in self.outcomes if not o.grade.correct}),
+            to_revisit=sorted({o.question.gid for o in self.outcomes if not o.correct}),
         )
+
+
+def mark(store: Store, q: Question, flag: str, value: bool, now: datetime) -> None:
+    """Set `suspended` or `flagged` on a question, making a card for one never answered (it stays new:
+    zero reviews)."""
+    store.ensure_card(CardRow(q.gid, q.category, LEARNING, 0, None, None, now, None))
+    store.set_flag(q.gid, flag, value)
+
+
+def state_of(card: CardRow | None, due: bool) -> str:
+    """A question's state as the user sees it: new, learning, due or review, then suspended and
+    flagged (each shown as a word, never by colour alone)."""
+    if card is None or card.reviews == 0:
+        words = ["new"]
+    else:
+        words = ["due" if due else "learning" if card.state != REVIEW else "review"]
+    words += [w for w, on in (("suspended", card is not None and card.suspended),
+                              ("flagged", card is not None and card.flagged)) if on]
+    return ", ".join(words)

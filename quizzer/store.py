@@ -272,7 +272,8 @@ class Store:
                 "INSERT INTO daily_counts (day, category, reviews, correct, new) VALUES (?, ?, 1, ?, ?)"
                 " ON CONFLICT (day, category) DO UPDATE SET reviews = reviews + 1,"
                 " correct = correct + excluded.correct, new = new + excluded.new",
-                (review.day, review.category, int(review.rating > 1), int(old is None)),
+                # New: the first review, even if a flag or suspension made a card for it before.
+                (review.day, review.category, int(review.rating > 1), int(old is None or old.reviews == 0)),
             )
         return card
 

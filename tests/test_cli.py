@@ -139,3 +139,11 @@ def test_seed_fixes_the_order_of_questions_and_choices_and_list_shows_it(tmp_pat
     second = run("quiz", "--plain", "--count", "1", "--type", "mcq", "--seed", "5", stdin="",
                  env={"QUIZZER_DB": str(tmp_path / "b.db")})
     assert first.stdout == second.stdout and "A) " in first.stdout
+
+
+def test_list_flagged_and_suspended(tmp_path: Path) -> None:
+    env = {"QUIZZER_DB": str(tmp_path / "q.db")}
+    b = ("--banks", str(TEST_BANKS))
+    assert run(*b, "suspend", "base/bf16-exponent", env=env).returncode == 0
+    assert run(*b, "list", "--suspended", env=env).stdout.split()[0] == "base/bf16-exponent"
+    assert run(*b, "list", "--flagged", env=env).stdout == ""

@@ -285,3 +285,28 @@ def test_a_mock_interview_spreads_over_categories_and_levels(store: Store) -> No
         two = mock_selection(shipped, store, ["inference", "training"], 6, random.Random(seed))
         assert Counter(q.category for q in two) == {"inference": 3, "training": 3}
         assert {q.level for q in two if q.category == "inference"} == {1, 2, 3}
+
+
+def test_flagging_a_new_question_keeps_it_new_for_the_day(library: Library, store: Store) -> None:
+    clock = Clock(T0)
+    q = next(iter(library))
+    session = Session(library, store, Scheduler(enable_fuzzing=False), clock, kind="quiz", questions=[q], tz=UTC)
+    session.flag(q)  # makes a card before any answer
+    assert session.next() is q
+    session.record(q, session.grade(q, "x", 1000), "x", 1000)
+    today = [r for r in store.daily_counts() if r["category"] == q.category]
+    assert today[0]["new"] == 1
+
+
+@pytest.mark.parametrize(("grade_ok", "rating", "correct"), [(False, 3, True), (True, 1, False), (False, 2, True)])
+def test_correct_means_the_final_rating_is_not_again(library: Library, store: Store, grade_ok: bool, rating: int,
+                                                      correct: bool) -> None:
+    clock = Clock(T0)
+    q = next(q for q in library if q.type == "truefalse")
+    session = Session(library, store, Scheduler(enable_fuzzing=False), clock, kind="quiz", questions=[q], tz=UTC)
+    assert session.next() is q
+    answer = bool(q.answer) if grade_ok else not q.answer
+    outcome = session.record(q, session.grade(q, answer), str(answer), 1000, rating=rating)
+    summary = session.finish()
+    assert outcome.correct is correct and summary.correct == int(correct)
+    assert summary.to_revisit == ([] if correct else [q.gid])

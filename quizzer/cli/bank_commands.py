@@ -85,19 +85,25 @@ def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...],
 @click.option("--tag", "tags", multiple=True, metavar="T", shell_complete=complete_tag)
 @click.option("--level", "levels", multiple=True, metavar="L", type=click.IntRange(1, 3))
 @click.option("--type", "types", multiple=True, metavar="T", type=TYPES)
+@click.option("--flagged", is_flag=True, help="Only questions you flagged as wrong or unclear.")
+@click.option("--suspended", is_flag=True, help="Only questions you suspended.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @pass_ctx
 def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], levels: tuple[int, ...],
-             types: tuple[str, ...], as_json: bool) -> None:
+             types: tuple[str, ...], flagged: bool, suspended: bool, as_json: bool) -> None:
     """List questions: global id, type, level and the prompt's first line."""
     from quizzer.render import one_line
+    from quizzer.study_queue import matching
 
     library = obj.library()
     check_categories(library, categories)
     check_tags(library, tags)
-    from quizzer.study_queue import matching
-
     questions = matching(library, categories, levels, types, tags)
+    if flagged or suspended:
+        with obj.open_store() as store:
+            cards = store.cards()
+        questions = [q for q in questions if (c := cards.get(q.gid)) is not None
+                     and (not flagged or c.flagged) and (not suspended or c.suspended)]
     if as_json:
         rows = [{"id": q.gid, "type": q.type, "level": q.level, "tags": list(q.tags),
                  "prompt": one_line(q.prompt, 10_000)} for q in questions]

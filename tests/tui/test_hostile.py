@@ -50,7 +50,7 @@ async def test_bank_markup_is_shown_literally_and_never_runs(store: Store, tmp_p
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen) and bool(app.screen.results), "browse")
         table = app.screen.query_one("#results", DataTable)
-        prompts = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        prompts = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
         assert any("[@click=app.screenshot('victim.txt','.')]" in p for p in prompts), prompts
         for row in range(table.row_count):
             await pilot.click(DataTable, offset=(40, row + 1))  # on the prompt cell: no action may run

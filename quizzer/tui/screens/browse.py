@@ -17,11 +17,18 @@ from quizzer.model import LEVELS, QUESTION_TYPES, Question
 from quizzer.plaintext import to_text
 from quizzer.render import one_line
 from quizzer.search import SearchIndex
+from quizzer.session import mark, state_of
+from quizzer.study_queue import DueRule
+from quizzer.studyday import day_end
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.titlebar import TitleBar
 
 RESULT_LIMIT = 500
+
+
+STATES = ("new", "learning", "due", "review", "suspended", "flagged")
+STATE_WIDTH = 12
 
 
 class BrowseScreen(Screen[None]):
@@ -30,12 +37,15 @@ class BrowseScreen(Screen[None]):
         Binding("ctrl+l", "focus_search", "Search", id="browse.search"),
         Binding("enter", "open", "Open", id="browse.open"),
         Binding("ctrl+n", "quiz_now", "Quiz it now", id="browse.quiz_now"),
+        Binding("ctrl+t", "toggle_mark('suspended')", "Suspend/resume", id="browse.suspend"),
+        Binding("ctrl+f", "toggle_mark('flagged')", "Flag/unflag", id="browse.flag"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.index: SearchIndex | None = None
         self.results: list[Question] = []
+        self.states: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -45,6 +55,7 @@ class BrowseScreen(Screen[None]):
             yield Select([(f"{n} {name}", n) for n, name in LEVELS.items()], prompt="All levels", id="filter-level",
                          compact=True)
             yield Select([(t, t) for t in QUESTION_TYPES], prompt="All types", id="filter-type", compact=True)
+            yield Select([(s, s) for s in STATES], prompt="Any state", id="filter-state", compact=True)
         yield DataTable(id="results", cursor_type="row")
         yield Static(id="result-count", markup=False)
         yield KeyBar()
@@ -53,7 +64,8 @@ class BrowseScreen(Screen[None]):
         library = app_of(self).library
         self.index = SearchIndex(list(library))  # built on show, not at start-up
         self.query_one("#filter-category", Select).set_options((c, c) for c in library.categories())
-        self.query_one("#results", DataTable).add_columns("id", "type", "level", "prompt")
+        self.query_one("#results", DataTable).add_columns("id", "type", "level", "state", "prompt")
+        self.read_states()
         self.refresh_results()
         self.query_one("#search", Input).focus()
 
@@ -66,20 +78,22 @@ class BrowseScreen(Screen[None]):
     def refresh_results(self) -> None:
         if self.index is None:
             return
-        category, level, qtype = (self.filter_value(s) for s in ("#filter-category", "#filter-level", "#filter-type"))
+        category, level, qtype, state = (self.filter_value(s) for s in ("#filter-category", "#filter-level",
+                                                                        "#filter-type", "#filter-state"))
         query = self.query_one("#search", Input).value
         hits = self.index.search(query, limit=len(self.index.questions) or 1)
         self.results = [q for q in hits if (category is None or q.category == category)
-                        and (level is None or q.level == level) and (qtype is None or q.type == qtype)]
+                        and (level is None or q.level == level) and (qtype is None or q.type == qtype)
+                        and (state is None or state in self.states.get(q.gid, "new").split(", "))]
         table = self.query_one("#results", DataTable)
         table.clear()
         # The id is shown whole (it is what `quizzer show` takes); the prompt's start fills what is left
         # of the width after type, level, cell padding and margins, as plain text (no raw Markdown).
-        free = max(40, self.app.size.width - 26)
+        free = max(40, self.app.size.width - 26 - STATE_WIDTH)
         gid_width = max((len(q.gid) for q in self.results[:RESULT_LIMIT]), default=2)
         for q in self.results[:RESULT_LIMIT]:
             # Cells as Text: DataTable reads plain strings as markup, and bank text is never markup.
-            table.add_row(Text(q.gid), Text(q.type), Text(f"L{q.level}"),
+            table.add_row(Text(q.gid), Text(q.type), Text(f"L{q.level}"), Text(self.states.get(q.gid, "new")),
                           Text(one_line(to_text(q.prompt), max(12, free - gid_width))), key=q.gid)
         shown = min(len(self.results), RESULT_LIMIT)
         more = f" (the first {shown} of {len(self.results)} matches)" if shown < len(self.results) else ""
@@ -115,6 +129,33 @@ class BrowseScreen(Screen[None]):
         q = self.highlighted()
         if q is not None:
             app_of(self).quiz_question(q)
+
+    def read_states(self) -> None:
+        """Each question's state from the store: new, learning, due or review; suspended; flagged."""
+        app = app_of(self)
+        now = app.clock()
+        rule = DueRule(now, day_end(now, app.tz))
+        self.states = {gid: state_of(card, rule.is_due(card)) for gid, card in app.store.cards().items()}
+
+    def action_toggle_mark(self, flag: str) -> None:
+        """Suspend or resume, flag or unflag the highlighted question; the list shows it at once."""
+        q = self.highlighted()
+        if q is None:
+            return
+        app = app_of(self)
+        on = flag not in self.states.get(q.gid, "new").split(", ")
+        mark(app.store, q, flag, on, app.clock())
+        self.read_states()
+        row = self.query_one("#results", DataTable).cursor_row
+        self.refresh_results()
+        self.query_one("#results", DataTable).move_cursor(row=row)
+        word = {"suspended": ("suspended", "resumed"), "flagged": ("flagged", "unflagged")}[flag][0 if on else 1]
+        self.query_one("#result-count", Static).update(f"{q.gid} {word}.")
+
+    def on_screen_resume(self) -> None:
+        if self.index is not None:  # back from a quiz or a question: the states may have changed
+            self.read_states()
+            self.refresh_results()
 
 
 class QuestionScreen(Screen[None]):
