@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -46,6 +47,7 @@ class QuizzerApp(App[None]):
     SUB_TITLE = "interview prep for LLM engineering"
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {QuizzerCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012 (typed by Textual)
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f1,question_mark", "help", "Help", id="app.help", show=False)]
 
     def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
                  start: str = "home", filters: Mapping[str, Any] | None = None, tz: tzinfo | None = None,
@@ -142,6 +144,12 @@ class QuizzerApp(App[None]):
         from quizzer.tui.screens.browse import BrowseScreen
 
         self.push_screen(BrowseScreen())
+
+    def action_help(self) -> None:
+        from quizzer.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     def open_stats(self) -> None:
         from quizzer.tui.screens.stats import StatsScreen

@@ -476,3 +476,20 @@ async def test_browse_shows_states_and_toggles_suspend_and_flag(new_app: AppFact
         await wait_for(pilot, lambda: "suspended" not in str(table.get_row_at(0)[3]), "resumed")
     card = store.card(gid)
     assert card is not None and card.flagged and not card.suspended and card.reviews == 0
+
+
+@headless
+async def test_help_shows_the_screens_keys_and_esc_closes_it(new_app: AppFactory) -> None:
+    from quizzer.tui.screens.help import HelpScreen
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        for key in ("f1", "question_mark"):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+            shown = str(app.screen.query_one("#help-keys").render())
+            assert "Review" in shown and "Browse" in shown and "Start today's review" in \
+                str(app.screen.query_one("#help-how").render())
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
