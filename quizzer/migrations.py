@@ -107,3 +107,26 @@ def m003_drop_reviews_day_index(db: Database) -> None:
     # Nothing reads the log by day since m002's daily counts; the index only cost a page write per
     # answer and about 20 bytes per review.
     db.execute("DROP INDEX IF EXISTS reviews_day")
+
+
+@migrations()
+def m004_marks(db: Database) -> None:
+    # Suspending and flagging are events in a log too, so that they move between machines and two
+    # machines' logs merge the same way whatever the order (the latest event of a kind wins). Marks
+    # that cards already carry become events dated 2000, so that any real later event wins over them.
+    db.execute(
+        """
+        CREATE TABLE marks (
+            id TEXT PRIMARY KEY,
+            gid TEXT NOT NULL,
+            category TEXT NOT NULL,
+            mark TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX marks_gid ON marks (gid)")
+    for flag in ("suspended", "flagged"):
+        db.execute(f"INSERT INTO marks (id, gid, category, mark, value, at) SELECT '{flag}-' || gid, gid, category,"
+                   f" '{flag}', 1, '2000-01-01T00:00:00.000000+00:00' FROM cards WHERE {flag} = 1")

@@ -13,15 +13,25 @@ import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from quizzer.errors import StoreError
-from quizzer.records import CARD_COLUMNS, REVIEW, CardRow, CardState, ReviewRow, card_from_row, review_from_row, to_iso
+from quizzer.records import (
+    CARD_COLUMNS,
+    REVIEW,
+    CardRow,
+    CardState,
+    ReviewRow,
+    card_from_row,
+    new_review_id,
+    review_from_row,
+    to_iso,
+)
 
 # Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
-SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index")
+SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index", "m004_marks")
 BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 65_536  # SQLite's page cache: keeps the log's index pages hot through a session
 WAL_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of WAL: a long session never waits on one
@@ -277,11 +287,17 @@ class Store:
             )
         return card
 
-    def set_flag(self, gid: str, flag: str, value: bool) -> bool:
-        """Set `suspended` or `flagged` on a card; returns False if the user never met the question."""
+    def set_flag(self, gid: str, flag: str, value: bool, at: datetime | None = None) -> bool:
+        """Set `suspended` or `flagged` on a card and log it as a mark event (which moves between
+        machines); returns False if the user never met the question."""
         assert flag in ("suspended", "flagged")
+        when = to_iso(at or datetime.now(UTC))
         with self.write() as c:
             cur = c.execute(f"UPDATE cards SET {flag} = ? WHERE gid = ?", (int(value), gid))
+            if cur.rowcount:
+                c.execute("INSERT INTO marks (id, gid, category, mark, value, at) SELECT ?, gid, category, ?, ?, ?"
+                          " FROM cards WHERE gid = ?", (new_review_id(at or datetime.now(UTC)), flag, int(value),
+                                                        when, gid))
         return cur.rowcount > 0
 
     def ensure_card(self, card: CardRow) -> None:

@@ -13,11 +13,14 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from quizzer.errors import SyncError
 from quizzer.records import ReviewRow
 from quizzer.studyday import study_day
+
+if TYPE_CHECKING:
+    from quizzer.marklog import MarkRow
 
 GID = re.compile(r"^[a-z0-9-]{1,40}/[a-z0-9]+(-[a-z0-9]+)*$")
 REVIEW_ID = re.compile(r"^[0-9A-Za-z._:-]{1,64}$")
@@ -46,6 +49,26 @@ def _optional_text(data: dict[str, Any], key: str, pattern: re.Pattern[str] | No
     if not isinstance(value, str) or len(value) > limit or (pattern is not None and not pattern.match(value)):
         raise ValueError(f"bad {key} {_shown(value)}")
     return value
+
+
+def mark_from_json(data: dict[str, Any], now: datetime) -> MarkRow:
+    """One suspension or flag event of the log, every field checked."""
+    from quizzer.marklog import MARKS, MarkRow
+
+    rid, gid, mark, value, stamp = (data.get(k) for k in ("id", "gid", "mark", "value", "at"))
+    if not isinstance(rid, str) or not REVIEW_ID.match(rid):
+        raise ValueError(f"bad mark id {_shown(rid)}")
+    if not isinstance(gid, str) or not GID.match(gid):
+        raise ValueError(f"bad question id {_shown(gid)}")
+    if mark not in MARKS or not isinstance(value, bool):
+        raise ValueError(f"a mark is suspended or flagged, true or false, not {_shown(mark)} {_shown(value)}")
+    try:
+        when = datetime.fromisoformat(stamp).astimezone(UTC) if isinstance(stamp, str) and len(stamp) <= 40 else None
+    except (ValueError, OverflowError):
+        when = None
+    if when is None or not EARLIEST <= when <= now + timedelta(days=1):
+        raise ValueError(f"at must be a time with a zone between 2000 and tomorrow, not {_shown(stamp)}")
+    return MarkRow(rid, gid, gid.split("/", 1)[0], mark, value, when)
 
 
 def review_from_json(data: Any, now: datetime) -> ReviewRow:
@@ -111,7 +134,7 @@ def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
         yield n, text.removeprefix("\ufeff") if n == 1 else text
 
 
-def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow]:
+def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | MarkRow]:
     """The reviews of a progress file, a line at a time; SyncError names the first bad line.
 
     Callers that must apply nothing from a bad file read it through once first (`count_log`)."""
@@ -128,7 +151,9 @@ def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow]:
                 if not line.strip():
                     continue
                 try:
-                    yield review_from_json(json.loads(line), now)
+                    data = json.loads(line)
+                    yield mark_from_json(data, now) if isinstance(data, dict) and "mark" in data \
+                        else review_from_json(data, now)
                 except RecursionError:
                     raise SyncError(f"{path}:{n}: JSON nested too deeply") from None
                 except (ValueError, TypeError, OverflowError) as exc:
@@ -144,4 +169,4 @@ def count_log(path: Path, now: datetime | None = None) -> int:
 
 def read_log(path: Path, now: datetime | None = None) -> list[ReviewRow]:
     """Every review in the file, or a SyncError naming the first bad line (nothing is applied)."""
-    return list(iter_log(path, now))
+    return [r for r in iter_log(path, now) if isinstance(r, ReviewRow)]

@@ -133,3 +133,25 @@ def test_plain_commands_load_neither_the_ui_nor_fsrs(tmp_path: Path, args: list[
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
+
+
+def test_suspensions_and_flags_move_between_machines_and_the_latest_wins(tmp_path: Path) -> None:
+    b = ("--banks", str(TEST_BANKS))
+    laptop, desktop, log = tmp_path / "laptop.db", tmp_path / "desktop.db", tmp_path / "log.jsonl"
+    assert run(*b, "suspend", "base/bf16-exponent", db=laptop).returncode == 0
+    out = run(*b, "progress", "export", str(log), db=laptop)
+    assert "1 suspension and flag events" in out.stderr
+    first = run(*b, "progress", "import", str(log), db=desktop)
+    assert first.returncode == 0 and "1 new suspension or flag event" in first.stderr
+    listed = run(*b, "list", "--suspended", db=desktop).stdout.split()
+    assert listed[:1] == ["base/bf16-exponent"]
+    # Resumed later on the desktop: importing the laptop's older log again must not suspend it again.
+    assert run(*b, "unsuspend", "base/bf16-exponent", db=desktop).returncode == 0
+    again = run(*b, "progress", "import", str(log), db=desktop)
+    assert "0 new suspension or flag events" in again.stderr
+    assert run(*b, "list", "--suspended", db=desktop).stdout == ""
+    # And the laptop, taking the desktop's log, ends in the same state.
+    back = tmp_path / "back.jsonl"
+    assert run(*b, "progress", "export", str(back), db=desktop).returncode == 0
+    assert run(*b, "progress", "import", str(back), db=laptop).returncode == 0
+    assert run(*b, "list", "--suspended", db=laptop).stdout == ""

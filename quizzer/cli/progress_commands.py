@@ -23,6 +23,7 @@ def progress() -> None:
 @pass_ctx
 def progress_export(obj: Context, file: Path) -> None:
     """Write the whole review log to FILE ('-' for stdout); FILE is replaced only when complete."""
+    from quizzer.marklog import iter_marks
     from quizzer.safefile import refuse_database, replacing
 
     to_stdout = str(file) == "-"
@@ -30,11 +31,15 @@ def progress_export(obj: Context, file: Path) -> None:
         refuse_database(file, obj.db_path())
     with obj.open_store() as store:
         n = 0
+        marks = 0
         with nullcontext(sys.stdout) if to_stdout else replacing(file) as out:
             for review in store.iter_reviews():
                 out.write(review.to_json() + "\n")
                 n += 1
-    click.echo(f"exported {n} reviews", err=True)
+            for mark in iter_marks(store):  # suspensions and flags, with their time
+                out.write(mark.to_json() + "\n")
+                marks += 1
+    click.echo(f"exported {n} reviews and {marks} suspension and flag events", err=True)
 
 
 @progress.command("import")
@@ -42,15 +47,20 @@ def progress_export(obj: Context, file: Path) -> None:
 @pass_ctx
 def progress_import(obj: Context, file: Path) -> None:
     """Merge a review log into this one; each review applies once, cards are rebuilt by replay."""
+    from quizzer.marklog import MarkRow, merge_marks
+    from quizzer.records import ReviewRow
     from quizzer.sync import count_log, iter_log
 
     now = utc_now()
     total = count_log(file, now)  # every line checked before anything is written
     with obj.open_store() as store:
         scheduler = obj.scheduler(store)
-        added, rebuilt = store.merge_reviews(iter_log(file, now), scheduler.replay)
-    click.echo(f"imported {added} new review{'s' if added != 1 else ''} ({total - added} already here);"
-               f" rebuilt {rebuilt} card{'s' if rebuilt != 1 else ''}", err=True)
+        added, rebuilt = store.merge_reviews((r for r in iter_log(file, now) if isinstance(r, ReviewRow)),
+                                             scheduler.replay)
+        marks, _ = merge_marks(store, (m for m in iter_log(file, now) if isinstance(m, MarkRow)))
+    click.echo(f"imported {added} new review{'s' if added != 1 else ''} ({total - added - marks} already here);"
+               f" rebuilt {rebuilt} card{'s' if rebuilt != 1 else ''}; {marks} new suspension or flag event"
+               f"{'s' if marks != 1 else ''}", err=True)
 
 
 def _set_suspended(obj: Context, gid: str, value: bool) -> None:

@@ -55,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
             seen.add(binding.action)
             lines.append(f"  {self.app.get_key_display(binding):<14}", style="bold")
             lines.append(f"{binding.description}\n")
-        lines.append("  f1 or ?       this help\n  ctrl+p        every command\n  ctrl+q        quit (every answer is saved)\n")
+        lines.append("  f1 or ?       this help\n  ctrl+p        every command\n"
+                     "  ctrl+q        quit (every answer is saved)\n")
         with VerticalScroll(id="help-body"):
             yield Static(Text(HOW_TO.get(name, "")), id="help-how", markup=False)
             yield Static(lines, id="help-keys", markup=False)
