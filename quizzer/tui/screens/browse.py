@@ -152,6 +152,10 @@ class BrowseScreen(Screen[None]):
         word = {"suspended": ("suspended", "resumed"), "flagged": ("flagged", "unflagged")}[flag][0 if on else 1]
         self.query_one("#result-count", Static).update(f"{q.gid} {word}.")
 
+    def on_resize(self) -> None:
+        if self.index is not None:  # the id and prompt columns take the width there is now
+            self.refresh_results()
+
     def on_screen_resume(self) -> None:
         if self.index is not None:  # back from a quiz or a question: the states may have changed
             self.read_states()
