@@ -16,6 +16,7 @@ from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
 from quizzer.render import LETTERS
 from quizzer.safefile import write_folder
+from quizzer.translation import translated
 
 TYPE_LABELS = {
     "open": "open question",
@@ -53,11 +54,25 @@ def _answer(q: Question) -> str:
     return safe_inline(answer_line(q))
 
 
-def page_markdown(library: Library, q: Question, number: int, answers: bool) -> str:
+def page_markdown(library: Library, q: Question, number: int, answers: bool, lang: str = "en") -> str:
+    """One question's section: in English, in Chinese (`zh`), or the English with the Chinese under it
+    (`both`: the choices keep their letters in both)."""
     meta = f"Level {q.level} ({LEVELS[q.level]}) · {TYPE_LABELS[q.type]}"
     if q.tags:
         meta += " · tags: " + ", ".join(f"`{t}`" for t in q.tags)
-    parts = [f"## {number}. `{q.gid}`", f"*{meta}*", safe_block(q.prompt)]
+    parts = [f"## {number}. `{q.gid}`", f"*{meta}*"]
+    shown = ("en", "zh") if lang == "both" else (lang,)
+    for n, language in enumerate(shown):
+        view = translated(q, language)
+        if n:
+            parts.append("**中文**")
+        parts += _question_body(view, answers)
+    parts.append("**Read more:**\n\n" + references_markdown(library, q))
+    return "\n\n".join(parts)
+
+
+def _question_body(q: Question, answers: bool) -> list[str]:
+    parts = [safe_block(q.prompt)]
     if q.choices:
         parts.append("\n".join(list_item(_lettered(c, export_order(q))) for c in export_order(q)))
     if q.type == "numeric" and q.unit:
@@ -71,17 +86,16 @@ def page_markdown(library: Library, q: Question, number: int, answers: bool) -> 
         body.append(f"**Why:**\n\n{safe_block(q.explanation)}")
         body.append("</details>")
         parts.append("\n\n".join(body))
-    parts.append("**Read more:**\n\n" + references_markdown(library, q))
-    return "\n\n".join(parts)
+    return parts
 
 
-def category_markdown(library: Library, category: str, answers: bool) -> str:
+def category_markdown(library: Library, category: str, answers: bool, lang: str = "en") -> str:
     questions = library.in_category(category)
     descriptions = [b.description for b in library.ordered_banks() if b.category == category and b.description]
     parts = [f"# {safe_inline(library.title_of(category))}"]
     parts += [safe_block(d) for d in descriptions]
     parts.append(f"{len(questions)} questions. [Back to the index](README.md)")
-    parts += [page_markdown(library, q, n, answers) for n, q in enumerate(questions, 1)]
+    parts += [page_markdown(library, q, n, answers, lang) for n, q in enumerate(questions, 1)]
     return "\n\n".join(parts) + "\n"
 
 
@@ -103,11 +117,11 @@ def index_markdown(library: Library, categories: Sequence[str], answers: bool) -
 
 
 def export_markdown(library: Library, out: Path, categories: Sequence[str] = (),
-                    answers: bool = True, force: bool = False) -> list[Path]:
+                    answers: bool = True, force: bool = False, lang: str = "en") -> list[Path]:
     """Write `README.md` and `<category>.md` files into `out` as a whole (see `safefile.write_folder`);
     returns the paths written."""
     chosen = [c for c in library.categories() if not categories or c in categories]
     pages = {"README.md": index_markdown(library, chosen, answers)}
     for c in chosen:
-        pages[f"{c}.md"] = category_markdown(library, c, answers)
+        pages[f"{c}.md"] = category_markdown(library, c, answers, lang)
     return write_folder(out, pages, force)

@@ -21,6 +21,7 @@ from quizzer.scheduler import Scheduler
 from quizzer.store import Store
 from quizzer.study_queue import LEARN_AHEAD
 from quizzer.studyday import day_end, study_day
+from quizzer.translation import translated
 
 Clock = Callable[[], datetime]
 MAX_RESPONSE_CHARS = 10_000
@@ -60,14 +61,16 @@ class Summary:
 class Session:
     def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
                  kind: str, questions: Sequence[Question], filters: dict[str, Any] | None = None,
-                 tz: tzinfo | None = None, rng: random.Random | None = None, requeue: bool = True) -> None:
+                 tz: tzinfo | None = None, rng: random.Random | None = None, requeue: bool = True,
+                 lang: str = "en") -> None:
         self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
+        self.lang = lang  # the language questions are shown in; the queue keeps the originals
         self.kind, self.tz, self.requeue = kind, tz, requeue
         self.rng = rng or random.Random()
         self.id = str(uuid.uuid4())
         self._queue = list(questions)
         self._pending: list[tuple[datetime, Question]] = []  # learning steps that come back later
-        self._choices: dict[str, list[str]] = {}
+        self._order: dict[str, list[int]] = {}  # the shuffled order of each question's choices, by index
         self.outcomes: list[Outcome] = []
         self.skipped: list[Question] = []
         self.started = clock()
@@ -114,16 +117,21 @@ class Session:
         self.asked += 1
         self._first_asked.add(q.gid)
         self._last = q.gid
-        self._choices.pop(q.gid, None)  # asked again: the choices come in a new order
-        return q
+        self._order.pop(q.gid, None)  # asked again: the choices come in a new order
+        return self.view(q)
+
+    def view(self, q: Question, lang: str | None = None) -> Question:
+        """`q` as shown in `lang` (the session's language by default): translated text, the same keys."""
+        return translated(self.library.get(q.gid) or q, lang or self.lang)
 
     def choices_for(self, q: Question) -> list[str]:
-        """The choices in the shuffled order this session shows them (stable while it is on show)."""
-        if q.gid not in self._choices:
-            shuffled = list(q.choices)
-            self.rng.shuffle(shuffled)
-            self._choices[q.gid] = shuffled
-        return self._choices[q.gid]
+        """The choices in the shuffled order this session shows them (stable while it is on show, and the
+        same order in either language: the order is kept by index)."""
+        if q.gid not in self._order:
+            order = list(range(len(q.choices)))
+            self.rng.shuffle(order)
+            self._order[q.gid] = order
+        return [q.choices[i] for i in self._order[q.gid]]
 
     def grade(self, q: Question, response: str | bool | Sequence[str], duration_ms: int | None = None,
               self_rating: int | None = None) -> Grade:
@@ -148,7 +156,7 @@ class Session:
         outcome = Outcome(q, result, final, card)
         self.outcomes.append(outcome)
         if self.requeue and card.state != REVIEW and card.due < day_end(now, self.tz):
-            self._pending.append((card.due, q))
+            self._pending.append((card.due, self.library.get(q.gid) or q))
         return outcome
 
     def skip(self, q: Question) -> None:

@@ -28,13 +28,15 @@ __all__ = ["Context", "cli", "main"]
               help="The progress database (default: quizzer.db in the user data dir; env QUIZZER_DB).")
 @click.option("--config", "config", metavar="PATH",
               help="The config file (default: config.toml in the user config dir; env QUIZZER_CONFIG).")
+@click.option("--lang", "lang", type=click.Choice(["en", "zh"]),
+              help="Show questions in English or Chinese (env QUIZZER_LANG; default: config file, else locale).")
 @click.pass_context
-def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None, config: str | None) -> None:
+def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None, config: str | None, lang: str | None) -> None:
     """quizzer: interview prep and self-assessment for LLM engineering.
 
     Run without a command to open the study app.
     """
-    ctx.obj = Context(banks, db, config)
+    ctx.obj = Context(banks, db, config, lang)
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
             ctx.obj.run_app(start="home")

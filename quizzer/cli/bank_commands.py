@@ -62,9 +62,11 @@ def export() -> None:
               help="Only this category (repeatable).")
 @click.option("--no-answers", is_flag=True, help="Leave out answers and explanations (a question sheet).")
 @click.option("--force", is_flag=True, help="Replace pages in a folder that holds files quizzer did not write.")
+@click.option("--lang", "lang", type=click.Choice(["en", "zh", "both"]), default="en", show_default=True,
+              help="English, Chinese, or both (the Chinese under the English).")
 @pass_ctx
 def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...], no_answers: bool,
-                        force: bool) -> None:
+                        force: bool, lang: str) -> None:
     """Write the banks as Markdown pages that fold each answer.
 
     OUT must be new, empty or an earlier export, unless --force; the pages replace the old ones
@@ -76,7 +78,7 @@ def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...],
     out = Path(out_arg)
     library = obj.library()
     check_categories(library, categories)
-    written = export_markdown(library, out, categories, answers=not no_answers, force=force)
+    written = export_markdown(library, out, categories, answers=not no_answers, force=force, lang=lang)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
 
 

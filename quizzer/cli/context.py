@@ -27,10 +27,12 @@ TYPES = click.Choice(QUESTION_TYPE_NAMES)
 class Context:
     """What the global options resolve to; passed to every command."""
 
-    def __init__(self, banks: tuple[str, ...], db: str | None, config: str | None = None) -> None:
+    def __init__(self, banks: tuple[str, ...], db: str | None, config: str | None = None,
+                 lang: str | None = None) -> None:
         self.bank_args = banks
         self.db_arg = db
         self.config_arg = config
+        self.lang_arg = lang
         self._config: Config | None = None
 
     def config(self) -> Config:
@@ -117,6 +119,10 @@ class Context:
         finally:
             store.close()
 
+    def language(self) -> str:
+        """The language questions are shown in: --lang, else QUIZZER_LANG or the config file, else the locale."""
+        return self.lang_arg or self.config().language
+
     def run_app(self, start: str = "home", filters: dict[str, Any] | None = None) -> None:
         """Open the study app on the banks and database in use (the app never reads the CLI)."""
         from quizzer.tui.launch import run_app
@@ -125,7 +131,7 @@ class Context:
         with self.open_store() as store:
             store.check_writable()
             scheduler = self.scheduler(store)
-            run_app(library, store, scheduler, self.config(), start=start, filters=filters)
+            run_app(library, store, scheduler, self.config(), start=start, filters=filters, lang=self.language())
 
     def scheduler(self, store: Store) -> Scheduler:
         """The scheduler with the config file's study settings. The first time, settings that an

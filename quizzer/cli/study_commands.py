@@ -40,7 +40,7 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], see
             return
         store.check_writable()
         session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters,
-                          rng=random.Random(seed))
+                          rng=random.Random(seed), lang=obj.language())
         try:
             PlainSession(session, library, sys.stdin.buffer, sys.stdout).run()
         except BrokenPipeError:  # the reader went away: everything answered is already saved

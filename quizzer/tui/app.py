@@ -52,10 +52,12 @@ class QuizzerApp(App[None]):
     def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
                  start: str = "home", filters: Mapping[str, Any] | None = None, tz: tzinfo | None = None,
                  rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic,
-                 make_scheduler: SchedulerFactory = Scheduler, config: Config | None = None) -> None:
+                 make_scheduler: SchedulerFactory = Scheduler, config: Config | None = None,
+                 lang: str | None = None) -> None:
         super().__init__()
         # Without a file (tests, a first start) the settings live in memory until saved somewhere.
         self.config = config if config is not None else load_config(Path(os.devnull))
+        self.lang = lang or (self.config.language if config is not None else "en")
         self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
         self.start, self.filters = start, dict(filters or {})
         self.tz = tz  # None: the local time zone decides the study day
@@ -174,7 +176,7 @@ class QuizzerApp(App[None]):
         from quizzer.session import Session
 
         return Session(self.library, self.store, self.scheduler, self.clock, kind=kind, questions=questions,
-                       filters=dict(filters or {}), tz=self.tz, rng=self.rng, requeue=requeue)
+                       filters=dict(filters or {}), tz=self.tz, rng=self.rng, requeue=requeue, lang=self.lang)
 
     def run_session(self, session: Session, time_limits: Mapping[str, float] | None = None,
                     title: str | None = None) -> None:

@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 
 def run_app(library: Library, store: Store, scheduler: Scheduler, config: Config | None = None,
-            start: str = "home", filters: dict[str, Any] | None = None) -> None:
+            start: str = "home", filters: dict[str, Any] | None = None, lang: str | None = None) -> None:
     from quizzer.tui.app import make_app
 
-    app = make_app(library, store, scheduler, utc_now, start=start, filters=filters, config=config)
+    app = make_app(library, store, scheduler, utc_now, start=start, filters=filters, config=config, lang=lang)
     app.run()
     if app.store_error is not None:
         raise StoreError(f"the progress database {store.path} could not be used ({app.store_error}); "

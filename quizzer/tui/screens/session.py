@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Markdown, ProgressBar, Static
+from textual.widgets import Input, Markdown, ProgressBar, Static, TextArea
 
 from quizzer.grading import Grade
 from quizzer.labels import RATINGS
@@ -22,6 +22,7 @@ from quizzer.mdsafe import safe_block
 from quizzer.model import LEVELS, Question
 from quizzer.render import fmt_due
 from quizzer.session import Session
+from quizzer.translation import has_language
 from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answer_so_far, answer_widget
 from quizzer.tui.widgets.feedback import FeedbackPanel
 from quizzer.tui.widgets.keybar import KeyBar
@@ -48,6 +49,7 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+r", "run_cases", "Run cases", id="session.run_cases", priority=True),
         Binding("ctrl+g", "submit_code", "Submit", id="session.submit_code", priority=True),
         Binding("ctrl+o", "external_editor", "$EDITOR", id="session.external_editor", priority=True),
+        Binding("ctrl+l", "toggle_language", "中/EN", id="session.toggle_language", priority=True),
         Binding("enter,space", "next", "Next", id="session.next"),
         Binding("1", "rate(1)", "Rate", key_display="1-4", id="session.rate_again"),
         Binding("2", "rate(2)", "Hard", show=False, id="session.rate_hard"),
@@ -117,7 +119,19 @@ class SessionScreen(Screen[None]):
         self.query_one("#session-title", Static).update(
             f"{self.title_text} · {where} · new {new} · learning {learning} · review {review}")
         self.query_one("#progress", ProgressBar).update(total=max(1, self.session.total), progress=done)
+        await self.show_question(q)
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+        self.shown_at = self.monotonic()
+        self.phase = ANSWERING
+        self.update_timer()
+        self.refresh_bindings()
+
+    async def show_question(self, q: Question, typed: str = "") -> None:
+        """Put `q` (in the language it comes in) on screen with a fresh input holding `typed`."""
+        self.question = q
         meta = f"{q.gid} · {q.type} · level {q.level} ({LEVELS.get(q.level, '?')})"
+        if self.session.lang != "en" and not has_language(q, self.session.lang):
+            meta += " · English only"  # no translation yet: shown in English, never blank
         self.query_one("#question-meta", Static).update(meta + (f" · {', '.join(q.tags)}" if q.tags else ""))
         await self.query_one("#prompt", Markdown).update(safe_block(q.prompt))
         shown = self.session.choices_for(q) if q.choices else []
@@ -126,12 +140,20 @@ class SessionScreen(Screen[None]):
         await slot.remove_children()
         widget = answer_widget(q, shown)
         await slot.mount(widget)
+        if typed and isinstance(widget, Input | TextArea):
+            widget.insert(typed) if isinstance(widget, TextArea) else setattr(widget, "value", typed)
         widget.focus()
-        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
-        self.shown_at = self.monotonic()
-        self.phase = ANSWERING
-        self.update_timer()
-        self.refresh_bindings()
+
+    async def action_toggle_language(self) -> None:
+        """Show the question on screen in the other language (to check a term); answers in either are
+        graded alike. Ticks and picks start again; typed text is kept."""
+        q = self.question
+        if q is None or self.phase != ANSWERING:
+            return
+        other = "en" if q.prompt == self.session.view(q, "zh").prompt and q.zh else "zh"
+        answer = self.query_one("#answer")
+        typed = answer.text if isinstance(answer, TextArea) else answer.value if isinstance(answer, Input) else ""
+        await self.show_question(self.session.view(q, other), typed)
 
     def elapsed_ms(self) -> int:
         return max(0, int((self.monotonic() - self.shown_at) * 1000))
@@ -243,6 +265,8 @@ class SessionScreen(Screen[None]):
         qtype = self.question.type if self.question is not None else ""
         if action == "reveal":
             return self.phase == ANSWERING and qtype == "open"
+        if action == "toggle_language":
+            return self.phase == ANSWERING and self.question is not None and bool(self.question.zh)
         if action in ("run_cases", "submit_code", "external_editor"):
             return self.phase == ANSWERING and qtype == "code"
         if action in ("next", "rate", "open_reference"):
