@@ -147,3 +147,17 @@ def test_list_flagged_and_suspended(tmp_path: Path) -> None:
     assert run(*b, "suspend", "base/bf16-exponent", env=env).returncode == 0
     assert run(*b, "list", "--suspended", env=env).stdout.split()[0] == "base/bf16-exponent"
     assert run(*b, "list", "--flagged", env=env).stdout == ""
+
+
+def test_grade_one_answer_without_recording(tmp_path: Path) -> None:
+    env = {"QUIZZER_DB": str(tmp_path / "q.db")}
+    b = ("--banks", str(TEST_BANKS))
+    out = run(*b, "grade", "inference/kv-cache-purpose", "--json",
+              "--answer", "keys and values of past tokens, per layer and per head, so the prefix is not recomputed",
+              env=env)
+    data = json.loads(out.stdout)
+    assert data["id"] == "inference/kv-cache-purpose" and data["type"] == "open"
+    assert data["key_points"][0]["covered"] is True and data["rating"] in (1, 2, 3, 4)
+    short = json.loads(run(*b, "grade", "base/paged-attention-name", "--json", stdin="paged atention", env=env).stdout)
+    assert (short["verdict"], short["rating"]) == ("typo", 2)
+    assert not (tmp_path / "q.db").exists()  # nothing recorded, no database made

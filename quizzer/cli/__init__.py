@@ -51,6 +51,7 @@ def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None, config: str 
 
 
 for command in (bank_commands.validate, bank_commands.export, bank_commands.list_cmd, bank_commands.show,
+                bank_commands.grade,
                 study_commands.review, study_commands.quiz, study_commands.due, study_commands.stats,
                 progress_commands.progress, progress_commands.suspend, progress_commands.unsuspend,
                 progress_commands.reset, progress_commands.doctor, config_commands.config,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -130,3 +131,55 @@ def show(obj: Context, question_id: str) -> None:
         hint = suggest(library, question_id)
         fail(f"no question '{question_id}'" + (f"; did you mean '{hint}'?" if hint else ""))
     click.echo(question_text(library, q, answer=True))
+
+
+@click.command()
+@click.argument("question_id", metavar="ID", shell_complete=complete_question_id)
+@click.option("--answer", "answer", metavar="TEXT",
+              help="The answer to grade (else read from standard input). Choices by letter in bank order or "
+                   "by text; several separated by commas (letters) or ';' (texts).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_ctx
+def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> None:
+    """Grade one answer to one question, recording nothing: verdict, score, proposed rating, key points.
+
+    For a code question the answer is code, which runs in the sandbox."""
+    import sys
+
+    from quizzer.grading import grade as grade_answer
+    from quizzer.plain import pick_choices
+
+    library = obj.library()
+    q = library.get(question_id)
+    if q is None:
+        from quizzer.search import suggest
+
+        hint = suggest(library, question_id)
+        fail(f"no question '{question_id}'" + (f"; did you mean '{hint}'?" if hint else ""))
+    text = answer if answer is not None else sys.stdin.read()
+    if q.type != "code":
+        text = text.strip()
+    response: str | list[str] = text
+    if q.type in ("mcq", "multi"):
+        picked = pick_choices(text, list(q.choices), q.type == "multi")
+        if picked is not None:
+            response = picked[0] if q.type == "mcq" else picked
+        elif q.type == "multi":
+            response = [p for p in text.split(";") if p.strip()]
+    result = grade_answer(q, response)
+    verdict = "wrong" if result.verdict == "self" and result.rating == 1 else result.verdict
+    if q.type == "open":
+        verdict = "correct" if result.rating >= 3 else "partial" if result.rating == 2 else "wrong"
+    data: dict[str, Any] = {"id": q.gid, "type": q.type, "verdict": verdict, "score": round(result.score, 4),
+            "rating": result.rating,
+            "key_points": [{"text": k, "covered": c} for k, c in zip(q.key_points, result.covered, strict=False)],
+            "note": result.note}
+    if result.run is not None:
+        data["cases"] = [{"passed": r.passed, "got": r.got} for r in result.run.cases]
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    click.echo(f"{q.gid}: {verdict}, score {data['score']}, proposed rating {result.rating}"
+               + (f" ({result.note})" if result.note else ""))
+    for point in data["key_points"]:
+        click.echo(f"  [{'x' if point['covered'] else ' '}] {point['text']}")
