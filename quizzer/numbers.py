@@ -17,7 +17,10 @@ MAX_CHARS = 200  # nobody types a number this long; refusing early keeps the reg
 # Letters are case-sensitive (m is not M); spelled-out words are looked up casefolded.
 MULTIPLIERS: dict[str, float] = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "b": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
 MULTIPLIER_WORDS: dict[str, float] = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
-                                      "trillion": 1e12}
+                                      "trillion": 1e12,
+                                      # as Chinese engineers write counts: 70亿 is 7B, 1.5万 is 15k
+                                      "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9,
+                                      "百亿": 1e10, "千亿": 1e11, "万亿": 1e12}
 _PREFIXES = "kKMGTP"  # may be glued to an opaque unit: TFLOPS = T x FLOPS
 
 _BYTES = {"b": 1.0, "byte": 1.0, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15,
@@ -34,7 +37,7 @@ _KNOWN: dict[str, tuple[str, float]] = {
     **{k: ("usd", 1.0) for k in ("$", "usd", "us$", "dollar")},
 }
 PHYSICAL = frozenset({"bytes", "time", "percent"})
-_ALIASES = {"param": "parameter", "tok": "token", "req": "request"}
+_ALIASES = {"param": "parameter", "tok": "token", "req": "request", "参数": "parameter", "个参数": "parameter"}
 
 _APPROX = re.compile(r"(?:~=?|≈|≃|≅|=|about\b|approx(?:imately\b|\.|\b)|around\b|roughly\b|circa\b|ca\.)\s*",
                      re.IGNORECASE)

@@ -120,6 +120,11 @@ READS = [
     ("1,5", None, None, "Could not read a number from '1,5'."),
     ("14 and 15", None, None, "Could not read a number"),
     ("3 $$", "GB", None, "Could not read the unit '$$'."),
+    # counts as Chinese engineers write them
+    ("70亿", "parameters", 7e9, ""),
+    ("1.5万", "tokens", 15000.0, ""),
+    ("70亿 参数", "parameters", 7e9, ""),
+    ("3万亿", "tokens", 3e12, ""),
     # currency: a leading $ is read as USD; a rate's own unit without its denominator is accepted
     ("$48,000", "USD", 48000.0, ""),
     ("US$ 48k", "USD", 48000.0, ""),
