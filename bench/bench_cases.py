@@ -16,6 +16,7 @@ from synth import NOW
 
 from quizzer.bankcache import BankCache
 from quizzer.banks import check
+from quizzer.grading import grade
 from quizzer.model import Library
 from quizzer.paths import shipped_catalog
 
@@ -87,7 +88,7 @@ def answering(work: Path, db: Path, reps: int) -> Result:
 
     def answer() -> None:
         q = next(answers)
-        session.record(q, session.grade(q, "true", 4000), "true", 4000)
+        session.record(q, grade(q, "true", 4000), "true", 4000)
 
     samples, base = paired(answer, bare_insert, 1000)  # in turn: both see the same machine and WAL
     conn.close()
@@ -225,41 +226,29 @@ def _ten_cases() -> list[object]:
     return [Case((r,), {}, x) for r, x in zip(rows, expect, strict=True)]
 
 
+def _code_bench(code: str, baseline: list[str], name: str, base_name: str, target_s: float, reps: int) -> Result:
+    from quizzer.coderun import run
+
+    cases = _ten_cases()
+
+    def solve() -> None:
+        assert run(code, "softmax", cases).passed == 10  # type: ignore[arg-type]
+
+    samples, base_samples = paired(solve, lambda: subprocess.run([PY, "-I", *baseline], check=True),
+                                   max(reps, 15))
+    med, spread = summary(samples)
+    base, _ = summary(base_samples)
+    return Result(name, med, spread, base, base_name, f"<= {target_s * 1000:.0f} ms", med <= target_s)
+
+
 def code_run(work: Path, db: Path, reps: int) -> Result:
     """Ten cases of a pure-Python solution in the sandbox, process start included, beside a bare
     `python -I -c pass` (what the time is made of: the interpreter's start, then the harness)."""
-    from quizzer.coderun import run
-
-    cases = _ten_cases()
-
-    def solve() -> None:
-        assert run(_SOFTMAX, "softmax", cases).passed == 10  # type: ignore[arg-type]
-
-    def bare() -> None:
-        subprocess.run([PY, "-I", "-c", "pass"], check=True)
-
-    samples, base_samples = paired(solve, bare, max(reps, 15))
-    med, spread = summary(samples)
-    base, _ = summary(base_samples)
-    return Result("code question, 10 cases, pure Python", med, spread, base, "python -I -c pass", "<= 80 ms",
-                  med <= 0.080)
+    return _code_bench(_SOFTMAX, ["-c", "pass"], "code question, 10 cases, pure Python", "python -I -c pass",
+                       0.080, reps)
 
 
 def code_run_numpy(work: Path, db: Path, reps: int) -> Result:
-    """The same with a numpy solution, beside a bare `python -I -c 'import numpy'` (numpy's import is
-    most of the time)."""
-    from quizzer.coderun import run
-
-    cases = _ten_cases()
-
-    def solve() -> None:
-        assert run(_SOFTMAX_NP, "softmax", cases).passed == 10  # type: ignore[arg-type]
-
-    def bare() -> None:
-        subprocess.run([PY, "-I", "-c", "import numpy"], check=True)
-
-    samples, base_samples = paired(solve, bare, max(reps, 15))
-    med, spread = summary(samples)
-    base, _ = summary(base_samples)
-    return Result("code question, 10 cases, numpy", med, spread, base, "python -I -c 'import numpy'", "<= 250 ms",
-                  med <= 0.250)
+    """The same with a numpy solution, beside `python -I -c 'import numpy'` (most of the time)."""
+    return _code_bench(_SOFTMAX_NP, ["-c", "import numpy"], "code question, 10 cases, numpy",
+                       "python -I -c 'import numpy'", 0.250, reps)

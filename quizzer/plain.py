@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import BinaryIO, TextIO
 
 from quizzer.answers import case_lines
-from quizzer.grading import Grade, parse_truefalse
+from quizzer.grading import Grade, grade, parse_truefalse
 from quizzer.labels import RATINGS, VERDICTS
 from quizzer.model import Library, Question
 from quizzer.plaintext import to_text, width_for
@@ -134,7 +134,7 @@ class PlainSession:
             duration = int((self.monotonic() - started) * 1000)
             if q.type == "open":
                 return self.finish_open(q, line, duration)
-            result = self.s.grade(q, self.response(q, line, shown), duration)
+            result = grade(q, self.response(q, line, shown), duration)
             if result.verdict != "unreadable":
                 break
             self.say(result.note)
@@ -168,7 +168,7 @@ class PlainSession:
             return False
         duration = int((self.monotonic() - started) * 1000)
         self.say("(running your code against the cases ...)")
-        result = self.s.grade(q, code, duration)
+        result = grade(q, code, duration)
         outcome = self.s.record(q, result, code, duration)
         self.say(VERDICTS[result.verdict] + (f" {result.note}" if result.note else ""))
         if result.run is not None:
@@ -185,7 +185,7 @@ class PlainSession:
         return True
 
     def finish_open(self, q: Question, line: str, duration: int) -> bool:
-        proposal = self.s.grade(q, line, duration)
+        proposal = grade(q, line, duration)
         self.say("Model answer:")
         self.say_md(str(q.answer))
         if q.key_points:
@@ -203,7 +203,7 @@ class PlainSession:
                 break
             self.say("Type 1, 2, 3 or 4.")
         rating = int(rating_line)
-        result: Grade = self.s.grade(q, line, duration, self_rating=rating)
+        result: Grade = grade(q, line, duration, self_rating=rating)
         outcome = self.s.record(q, result, line, duration, rating)
         self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
                  f"{fmt_due(outcome.card.due, self.s.clock())}.")

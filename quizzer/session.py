@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from quizzer.grading import Grade, grade
+from quizzer.grading import Grade
 from quizzer.model import AGAIN, Library, Question
 from quizzer.records import LEARNING, REVIEW, CardRow, ReviewRow, new_review_id
 from quizzer.scheduler import Scheduler
@@ -132,10 +132,6 @@ class Session:
             self.rng.shuffle(order)
             self._order[q.gid] = order
         return [q.choices[i] for i in self._order[q.gid]]
-
-    def grade(self, q: Question, response: str | bool | Sequence[str], duration_ms: int | None = None,
-              self_rating: int | None = None) -> Grade:
-        return grade(q, response, duration_ms, self_rating)
 
     def record(self, q: Question, result: Grade, response: str, duration_ms: int | None,
                rating: int | None = None) -> Outcome:

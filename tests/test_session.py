@@ -9,6 +9,7 @@ from datetime import UTC, timedelta
 
 import pytest
 
+from quizzer.grading import grade
 from quizzer.model import Library, Question
 from quizzer.plain import PlainSession, pick_choices
 from quizzer.records import CardRow, CardState, to_iso
@@ -77,13 +78,13 @@ def test_wrong_answers_come_back_in_the_same_session(library: Library, store: St
     sch = Scheduler(enable_fuzzing=False)
     session = Session(library, store, sch, clock, kind="review", questions=[q], tz=UTC)
     assert session.next() == q
-    session.record(q, session.grade(q, False), "false", 1000)
+    session.record(q, grade(q, False), "false", 1000)
     clock.advance(minutes=2)
     assert session.next() == q  # the 1-minute learning step fell due
-    session.record(q, session.grade(q, True), "true", 1000)
+    session.record(q, grade(q, True), "true", 1000)
     clock.advance(minutes=1)
     assert session.next() == q  # the 10-minute step is shown ahead (within 20 minutes)
-    session.record(q, session.grade(q, True, 60_000), "true", 60_000)
+    session.record(q, grade(q, True, 60_000), "true", 60_000)
     assert session.next() is None
     assert store.review_count() == 3
 
@@ -147,9 +148,9 @@ def test_summary_reports_weak_tags_and_revisits(library: Library, store: Store) 
     session = Session(library, store, Scheduler(enable_fuzzing=False), clock, kind="quiz", questions=[q1, q2],
                       tz=UTC, requeue=False)
     session.next()
-    session.record(q1, session.grade(q1, "PCIe latency"), "PCIe latency", 3000)
+    session.record(q1, grade(q1, "PCIe latency"), "PCIe latency", 3000)
     session.next()
-    session.record(q2, session.grade(q2, True), "true", 3000)
+    session.record(q2, grade(q2, True), "true", 3000)
     clock.advance(minutes=3)
     summary = session.finish()
     assert (summary.answered, summary.correct) == (2, 1)
@@ -167,8 +168,8 @@ def test_due_cards_come_first_weakest_first(library: Library, store: Store) -> N
     assert strong is not None and weak is not None
     session = Session(library, store, sch, clock, kind="review", questions=[strong, weak], tz=UTC,
                       requeue=False)
-    session.record(strong, session.grade(strong, True, 60_000), "true", 60_000)   # Easy: long interval
-    session.record(weak, session.grade(weak, "Memory bandwidth", 60_000), "a", 60_000, rating=4)
+    session.record(strong, grade(strong, True, 60_000), "true", 60_000)   # Easy: long interval
+    session.record(weak, grade(weak, "Memory bandwidth", 60_000), "a", 60_000, rating=4)
     later = T0 + timedelta(days=60)  # both overdue by now
     queue = todays_queue(library, store, sch, later, UTC)
     assert {q.gid for q in queue[:2]} == {strong.gid, weak.gid}
@@ -226,7 +227,7 @@ def test_each_review_records_the_content_hash_of_what_was_asked(library: Library
                                                         "refs", "tags")}, "prompt": q.prompt + " (edited)"})
     assert edited.content_hash() not in ("", q.content_hash())
     session = Session(library, store, Scheduler(enable_fuzzing=False), lambda: T0, kind="quiz", questions=[q])
-    session.record(q, session.grade(q, "true"), "true", 1000)
+    session.record(q, grade(q, "true"), "true", 1000)
     assert [r.content_hash for r in store.reviews_of(q.gid)] == ["64d84351bf5982ac"]
 
 
@@ -254,17 +255,17 @@ def test_a_missed_question_comes_back_announced_never_twice_in_a_row_and_reshuff
     assert session.remaining() == (2, 0, 0) and session.planned == 2
     assert session.next() is mcq and not session.is_repeat(mcq) and session.position == 1
     orders = {tuple(session.choices_for(mcq))}
-    session.record(mcq, session.grade(mcq, wrong), wrong, 1000)
+    session.record(mcq, grade(mcq, wrong), wrong, 1000)
     assert session.remaining() == (1, 1, 0)
     clock.advance(minutes=5)  # the missed question is due again, but it was just asked: the other comes first
     assert session.next() is other
-    session.record(other, session.grade(other, True), "true", 1000, rating=4)  # Easy: out of learning
+    session.record(other, grade(other, True), "true", 1000, rating=4)  # Easy: out of learning
     for _ in range(6):  # missed again and again: announced as a repeat, in a new order each time
         clock.advance(minutes=15)
         again = session.next()
         assert again is mcq and session.is_repeat(mcq) and session.position == 2
         orders.add(tuple(session.choices_for(mcq)))
-        session.record(mcq, session.grade(mcq, wrong), wrong, 1000)
+        session.record(mcq, grade(mcq, wrong), wrong, 1000)
     assert len(orders) > 1
 
 
@@ -293,7 +294,7 @@ def test_flagging_a_new_question_keeps_it_new_for_the_day(library: Library, stor
     session = Session(library, store, Scheduler(enable_fuzzing=False), clock, kind="quiz", questions=[q], tz=UTC)
     session.flag(q)  # makes a card before any answer
     assert session.next() is q
-    session.record(q, session.grade(q, "x", 1000), "x", 1000)
+    session.record(q, grade(q, "x", 1000), "x", 1000)
     today = [r for r in store.daily_counts() if r["category"] == q.category]
     assert today[0]["new"] == 1
 
@@ -306,7 +307,7 @@ def test_correct_means_the_final_rating_is_not_again(library: Library, store: St
     session = Session(library, store, Scheduler(enable_fuzzing=False), clock, kind="quiz", questions=[q], tz=UTC)
     assert session.next() is q
     answer = bool(q.answer) if grade_ok else not q.answer
-    outcome = session.record(q, session.grade(q, answer), str(answer), 1000, rating=rating)
+    outcome = session.record(q, grade(q, answer), str(answer), 1000, rating=rating)
     summary = session.finish()
     assert outcome.correct is correct and summary.correct == int(correct)
     assert summary.to_revisit == ([] if correct else [q.gid])

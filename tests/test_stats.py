@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from quizzer.grading import grade
 from quizzer.model import Library
 from quizzer.scheduler import Scheduler
 from quizzer.session import Session
@@ -26,7 +27,7 @@ def answer(library: Library, store: Store, when: datetime, ratings: dict[str, in
     for gid, rating in ratings.items():
         q = library.get(gid)
         assert q is not None
-        session.record(q, session.grade(q, ""), "", 5_000, rating=rating)
+        session.record(q, grade(q, ""), "", 5_000, rating=rating)
     session.finish()
 
 

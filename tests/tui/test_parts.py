@@ -20,6 +20,8 @@ from quizzer.tui.widgets.bars import bar_cells, column_widths
 from quizzer.tui.widgets.charts import heat_level
 from quizzer.tui.widgets.keybar import Key, layout
 
+from .driver import headless
+
 
 @pytest.mark.parametrize(("fraction", "cells"), [(0, (0, 12)), (0.001, (1, 11)), (0.5, (6, 6)), (1, (12, 0)),
                                                   (1.7, (12, 0)), (-1, (0, 12))])
@@ -74,6 +76,26 @@ def test_correct_answer_line_says_what_is_accepted(library: Library) -> None:
 def test_each_type_gets_its_input(library: Library) -> None:
     expected = {"mcq": ChoiceAnswer, "multi": MultiAnswer, "truefalse": TrueFalseAnswer, "short": TextAnswer,
                 "numeric": TextAnswer, "open": OpenAnswer}
+    says = {"mcq": "Pick one", "multi": "Tick every right choice", "truefalse": "Press t or f",
+            "short": "Type your answer", "numeric": "Type a number (in GB)", "open": "ctrl+r to reveal"}
     for q in library:
         assert type(answer_widget(q, list(q.choices))) is expected[q.type]
-        assert answer_hint(q, len(q.choices))
+        assert says[q.type] in answer_hint(q, len(q.choices)), q.type
+
+
+@pytest.mark.parametrize("widget", [MultiAnswer, ChoiceAnswer])
+@headless
+async def test_long_choices_wrap_and_are_never_cut(widget: type[MultiAnswer] | type[ChoiceAnswer]) -> None:
+    from textual.app import App, ComposeResult
+
+    long = "The key and value vectors of every previous token, for every layer and every KV head, kept wholly"
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield widget([long, "short"], id="answer")
+
+    app = Host()
+    async with app.run_test(size=(50, 24)) as pilot:
+        await pilot.pause()
+        screen = app.export_screenshot()
+    assert "…" not in screen and "wholly" in screen

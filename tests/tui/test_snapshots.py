@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from quizzer.grading import grade
 from quizzer.model import Library, Question
 from quizzer.scheduler import Settings
 from quizzer.session import Session
@@ -107,7 +108,7 @@ def seed_history(library: Library, store: Store) -> None:
         for q in picked:
             right = rng.random() < 0.75
             response = right_response(q) if right else ""
-            result = session.grade(q, response, 30_000, self_rating=(3 if right else 1) if q.type == "open" else None)
+            result = grade(q, response, 30_000, self_rating=(3 if right else 1) if q.type == "open" else None)
             session.record(q, result, str(response), 30_000)
         session.finish()
 

@@ -16,7 +16,7 @@ from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, ProgressBar, Static, TextArea
 
-from quizzer.grading import Grade
+from quizzer.grading import Grade, grade
 from quizzer.labels import RATINGS
 from quizzer.mdsafe import safe_block
 from quizzer.model import LEVELS, Question
@@ -168,7 +168,7 @@ class SessionScreen(Screen[None]):
             return
         duration = self.elapsed_ms()
         if q.type != "code":
-            result = self.session.grade(q, answer.response, duration)
+            result = grade(q, answer.response, duration)
             if result.verdict == "unreadable" and not time_up:  # say what is expected; record nothing
                 self.query_one("#status", Static).update(result.note)
                 self.query_one("#answer").focus()
@@ -182,7 +182,7 @@ class SessionScreen(Screen[None]):
         self.grading = (q, answer, duration)
         self.query_one("#practice", Static).update("Running your code against the cases ...")
         self.run_worker(lambda: self.app.call_from_thread(
-            self.show_feedback, q, answer, duration, self.session.grade(q, answer.response, duration)),
+            self.show_feedback, q, answer, duration, grade(q, answer.response, duration)),
             thread=True, group="grading")
 
     def show_feedback(self, q: Question, answer: AnswerSubmitted, duration: int, result: Grade) -> None:
@@ -205,7 +205,7 @@ class SessionScreen(Screen[None]):
         a code answer still running is graded here, so that leaving never loses it."""
         if self.phase == GRADING and self.grading is not None and self.pending is None:
             q, answer, duration = self.grading
-            self.session.record(q, self.session.grade(q, answer.response, duration), answer.text, duration)
+            self.session.record(q, grade(q, answer.response, duration), answer.text, duration)
             self.phase = LOADING
         self.grading = None
         p, self.pending = self.pending, None
@@ -213,7 +213,7 @@ class SessionScreen(Screen[None]):
             return
         result = p.result
         if p.question.type == "open":  # the self-rating is the grade of an open answer
-            result = self.session.grade(p.question, p.text, p.duration_ms, self_rating=p.chosen)
+            result = grade(p.question, p.text, p.duration_ms, self_rating=p.chosen)
         outcome = self.session.record(p.question, result, p.text, p.duration_ms, rating=p.chosen)
         self.query_one("#status", Static).update(
             f"Saved {p.question.gid}: {RATINGS[outcome.rating]}; next review "
