@@ -22,6 +22,8 @@ THRESHOLD = 90  # fuzz.ratio for a typo: one slip in a 5+ letter word, never a d
 SHORT_EXACT_LEN = 4  # words this short (GQA, INT4, top-k's k) must match exactly
 WORD_MATCH = 80  # fuzz.ratio for one word of a key point (saturates ~ saturate)
 POINT_COVERAGE = 0.6  # share of a key point's content words that must appear for it to count
+# For a Chinese key point, measured in character pairs, which paraphrase breaks up more than words.
+POINT_COVERAGE_CJK = 0.4
 MAX_CHARS = 10_000  # the session stores no more than this; grading more only costs time
 MAX_PICK_CHARS = 500
 QUICK_MS: dict[str, int] = {"truefalse": 6_000, "mcq": 12_000, "short": 15_000, "multi": 20_000,
@@ -69,8 +71,22 @@ def _compact(text: str) -> str:
     return normalise(text).replace(" ", "")  # "paged attention" == "PagedAttention" == "paged-attention"
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
 def _tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"[\W_]+", _fold(text)) if t]
+    """Words; a run of Chinese characters (which has no spaces) becomes its character pairs, so that
+    "减少键值缓存" and "键值缓存会变小" share 键值, 值缓, 缓存."""
+    out: list[str] = []
+    for t in re.split(r"[\W_]+", _fold(text)):
+        for part in re.split(f"({_CJK.pattern})", t):
+            if not part:
+                continue
+            if _CJK.fullmatch(part):
+                out += [part[i:i + 2] for i in range(len(part) - 1)] or [part]
+            else:
+                out.append(part)
+    return out
 
 
 def parse_truefalse(text: str) -> bool | None:
@@ -284,12 +300,18 @@ def coverage(key_points: Sequence[str], typed: str) -> tuple[bool, ...]:
     for point in key_points:
         content = _content_words(point)
         present = sum(_word_present(w, words, by_prefix) for w in content)
-        flags.append(bool(content) and present / len(content) >= POINT_COVERAGE)
+        need = POINT_COVERAGE_CJK if _CJK.search(point) else POINT_COVERAGE
+        flags.append(bool(content) and present / len(content) >= need)
     return tuple(flags)
 
 
 def _grade_open(q: Question, response: Response, self_rating: int | None) -> Grade:
-    covered = coverage(q.key_points, _as_text(response))
+    text = _as_text(response)
+    covered = coverage(q.key_points, text)
+    # A point made in the other language counts too: answers come in Chinese, English or both.
+    other = dict(q.zh).get("key_points") if q.zh else None
+    if isinstance(other, tuple) and len(other) == len(covered) and other != q.key_points:
+        covered = tuple(a or b for a, b in zip(covered, coverage(other, text), strict=True))
     score = sum(covered) / len(covered) if covered else 0.0
     note = f"Your answer seems to cover {sum(covered)} of {len(covered)} key points." if covered else ""
     if self_rating in (1, 2, 3, 4):

@@ -47,6 +47,9 @@ def translated(q: Question, lang: str) -> Question:
             changes["answer"] = tuple(by_english[a] for a in q.answer)
     if isinstance(kp := zh.get("key_points"), tuple):
         changes["key_points"] = kp
+        # The view's translation holds the English points in turn, so that an answer in English to a
+        # question shown in Chinese is still marked against them.
+        changes["zh"] = tuple(sorted({**zh, "key_points": q.key_points}.items()))
     if q.type == "open" and isinstance(answer := zh.get("answer"), str):
         changes["answer"] = answer
     return dataclasses.replace(q, **changes)

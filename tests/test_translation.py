@@ -64,3 +64,19 @@ def test_adding_a_translation_changes_the_content_hash_only_when_present() -> No
     plain = q("truefalse", True)
     assert q("truefalse", True).content_hash() == plain.content_hash()
     assert q("truefalse", True, (("explanation", "e"), ("prompt", "p"))).content_hash() != plain.content_hash()
+
+
+@pytest.mark.parametrize("answer", ["它保存过去每个 token 在每一层的键和值，避免每一步重新计算整个前缀",
+                                    "KV cache 保存过去 token 的 key 和 value，这样就避免重新计算前缀"])
+def test_open_answers_in_chinese_cover_the_chinese_key_points(answer: str) -> None:
+    zh = (("answer", "答案"), ("explanation", "解释"),
+          ("key_points", ("保存过去 token 的键和值", "避免每一步重新计算前缀")), ("prompt", "键值缓存存什么？"))
+    q = Question(category="inference", id="x", type="open", level=1, prompt="What does the KV cache hold?",
+                 answer="keys and values", explanation="e", refs=("kv-cache",), zh=zh,
+                 key_points=("keys and values of past tokens", "avoids recomputing the prefix at every step"))
+    for shown in ("en", "zh"):
+        result = grade(translated(q, shown), answer)
+        assert result.covered == (True, True), (shown, result.covered)
+    assert grade(q, "不知道").covered == (False, False)
+    english = "it keeps the keys and values of past tokens, which avoids recomputing the prefix at every step"
+    assert grade(translated(q, "zh"), english).covered == (True, True)
