@@ -140,8 +140,10 @@ class SessionScreen(Screen[None]):
         await slot.remove_children()
         widget = answer_widget(q, shown)
         await slot.mount(widget)
-        if typed and isinstance(widget, Input | TextArea):
-            widget.insert(typed) if isinstance(widget, TextArea) else setattr(widget, "value", typed)
+        if typed and isinstance(widget, TextArea):
+            widget.insert(typed)
+        elif typed and isinstance(widget, Input):
+            widget.value = typed
         widget.focus()
 
     async def action_toggle_language(self) -> None:
