@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from quizzer.i18n import _
 from quizzer.mdsafe import escape_link_text, link_destination, list_item, safe_block, safe_inline
 from quizzer.model import Library, Question
 
@@ -17,9 +18,9 @@ def answer_line(q: Question) -> str:
     """The key of an auto-graded question as one line of text, with what else is accepted."""
     text = q.answer_text()
     if q.type == "short" and q.accept:
-        text += f"  (also accepted: {', '.join(q.accept)})"
+        text += "  " + _("(also accepted: {answers})").format(answers=", ".join(q.accept))
     if q.type == "numeric":
-        text += f"  (within ±{q.tolerance:.0%})"
+        text += "  " + _("(within ±{tolerance:.0%})").format(tolerance=q.tolerance)
     return text
 
 
@@ -39,15 +40,15 @@ def teaching_markdown(library: Library, q: Question, covered: tuple[bool, ...] =
     explanation and the references."""
     parts: list[str] = []
     if q.type == "open":
-        parts += ["**Model answer**", safe_block(str(q.answer))]
+        parts += [bold(_("Model answer")), safe_block(str(q.answer))]
     if q.key_points:
         if marked and len(covered) == len(q.key_points):
-            heading = "**Key points** (✓ your answer seems to cover it)"
+            heading = bold(_("Key points")) + " " + _("(✓ your answer seems to cover it)")
             points = [f"- {'✓' if hit else '·'} {safe_inline(p)}" for p, hit in zip(q.key_points, covered, strict=True)]
         else:
-            heading, points = "**Key points**", [list_item(p) for p in q.key_points]
+            heading, points = bold(_("Key points")), [list_item(p) for p in q.key_points]
         parts += [heading, "\n".join(points)]
-    parts += ["**Why**", safe_block(q.explanation), "**Read more**", references_markdown(library, q, True)]
+    parts += [bold(_("Why")), safe_block(q.explanation), bold(_("Read more")), references_markdown(library, q, True)]
     return "\n\n".join(parts)
 
 
@@ -59,9 +60,13 @@ def reading_markdown(library: Library, q: Question) -> str:
     if q.type == "code":
         return "\n\n".join([*parts, fence(q.starter or "", "python"), code_markdown(library, q, None)])
     if q.type != "open":
-        parts.append(f"**Answer:** {safe_inline(answer_line(q))}")
+        parts.append(f"{bold(_('Answer:'))} {safe_inline(answer_line(q))}")
     parts.append(teaching_markdown(library, q))
     return "\n\n".join(parts)
+
+
+def bold(text: str) -> str:
+    return f"**{safe_inline(text)}**"
 
 
 def case_lines(q: Question, run: RunResult) -> list[str]:
@@ -77,7 +82,9 @@ def case_lines(q: Question, run: RunResult) -> list[str]:
         if r.passed:
             lines.append(f"✓ {call} -> {r.got}")
         else:
-            lines.append(f"✗ {call}: expected {shorten(r.case.expect)}, {'raised' if r.error else 'got'} {r.got}")
+            said = (_("{call}: expected {expected}, raised {got}") if r.error
+                    else _("{call}: expected {expected}, got {got}"))
+            lines.append("✗ " + said.format(call=call, expected=shorten(r.case.expect), got=r.got))
     return lines
 
 

@@ -12,6 +12,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from quizzer.i18n import N_
+
 CATEGORIES: tuple[str, ...] = (
     "base",
     "algorithm",
@@ -25,7 +27,7 @@ CATEGORIES: tuple[str, ...] = (
 
 QUESTION_TYPES: tuple[str, ...] = ("open", "mcq", "multi", "truefalse", "short", "numeric", "code")
 AUTO_GRADED: frozenset[str] = frozenset({"mcq", "multi", "truefalse", "short", "numeric", "code"})
-LEVELS: Mapping[int, str] = {1: "junior", 2: "mid", 3: "senior"}
+LEVELS: Mapping[int, str] = {1: N_("junior"), 2: N_("mid"), 3: N_("senior")}  # shown through _()
 DEFAULT_TOLERANCE = 0.02
 CODE_TOLERANCE = 1e-6  # floats a solution returns, absolute or relative
 CODE_TIME_LIMIT = 5.0  # seconds for all of a code question's cases

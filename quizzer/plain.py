@@ -14,12 +14,13 @@ from typing import BinaryIO, TextIO
 
 from quizzer.answers import case_lines
 from quizzer.grading import Grade, grade, parse_truefalse
-from quizzer.labels import RATINGS, VERDICTS
+from quizzer.i18n import _
+from quizzer.labels import rating_name, verdict_text
 from quizzer.model import Library, Question
 from quizzer.plaintext import to_text, width_for
 from quizzer.render import choice_lines, fmt_due, references
 from quizzer.safetext import BIDI, CONTROL
-from quizzer.session import MAX_RESPONSE_CHARS, Session, Summary
+from quizzer.session import MAX_RESPONSE_CHARS, Outcome, Session, Summary
 
 
 class LineReader:
@@ -92,32 +93,33 @@ class PlainSession:
         while (q := self.s.next()) is not None:
             if not self.ask(q):
                 self.say()
-                self.say("(end of input: session saved)")
+                self.say(_("(end of input: session saved)"))
                 break
         summary = self.s.finish()
         self.print_summary(summary)
         return summary
 
     def show(self, q: Question) -> list[str]:
-        where = "again: missed earlier" if self.s.is_repeat(q) else f"{self.s.position}/{self.s.planned}"
-        self.say(f"[{where}] {q.gid}  {q.type}  level {q.level}")
+        where = _("again: missed earlier") if self.s.is_repeat(q) else f"{self.s.position}/{self.s.planned}"
+        self.say(_("[{where}] {gid}  {type}  level {level}").format(where=where, gid=q.gid, type=q.type, level=q.level))
         self.say_md(q.prompt)
         shown = self.s.choices_for(q) if q.choices else []
         if shown:
             for line in choice_lines(shown):
                 self.say(to_text(line.strip(), self.width - 5).replace("\n", "\n     ").join(("  ", "")))
-            self.say("(letters, e.g. A,C)" if q.type == "multi" else "(a letter)")
+            self.say(_("(letters, e.g. A,C)") if q.type == "multi" else _("(a letter)"))
         elif q.type == "truefalse":
-            self.say("(true or false)")
+            self.say(_("(true or false)"))
         elif q.type == "numeric":
-            self.say(f"(a number{', in ' + q.unit if q.unit else ''})")
+            self.say(_("(a number, in {unit})").format(unit=q.unit) if q.unit else _("(a number)"))
         elif q.type == "open":
-            self.say("(write your answer on one line, or press Enter to just reveal it)")
+            self.say(_("(write your answer on one line, or press Enter to just reveal it)"))
         elif q.type == "code":
             if q.starter.strip():
-                self.say("Starter code:")
+                self.say(_("Starter code:"))
                 self.say(q.starter.rstrip())
-            self.say(f"(write the function {q.entry}; end your code with a line holding only '.')")
+            self.say(_("(write the function {entry}; end your code with a line holding only '.')").format(
+                entry=q.entry))
         return shown
 
     def ask(self, q: Question) -> bool:
@@ -139,12 +141,10 @@ class PlainSession:
                 break
             self.say(result.note)
         outcome = self.s.record(q, result, line, duration)
-        self.say(VERDICTS[result.verdict] + (f" {result.note}" if result.note else ""))
-        self.say(f"Answer: {q.answer_text()}")
+        self.say(verdict_text(result.verdict) + (f" {result.note}" if result.note else ""))
+        self.say(_("Answer: {answer}").format(answer=q.answer_text()))
         self.explain(q)
-        self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
-                 f"{fmt_due(outcome.card.due, self.s.clock())}.")
-        self.say()
+        self.say_rated(outcome)
         return True
 
     @staticmethod
@@ -167,67 +167,69 @@ class PlainSession:
         if code is None:
             return False
         duration = int((self.monotonic() - started) * 1000)
-        self.say("(running your code against the cases ...)")
+        self.say(_("(running your code against the cases ...)"))
         result = grade(q, code, duration)
         outcome = self.s.record(q, result, code, duration)
-        self.say(VERDICTS[result.verdict] + (f" {result.note}" if result.note else ""))
+        self.say(verdict_text(result.verdict) + (f" {result.note}" if result.note else ""))
         if result.run is not None:
             self.say("\n".join(f"  {line}" for line in case_lines(q, result.run)))
             if result.run.output.strip():
-                self.say("Your code printed:")
+                self.say(_("Your code printed:"))
                 self.say(result.run.output[:2000].rstrip())
-        self.say("Reference solution:")
+        self.say(_("Reference solution:"))
         self.say(str(q.answer).rstrip())
         self.explain(q)
-        self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
-                 f"{fmt_due(outcome.card.due, self.s.clock())}.")
-        self.say()
+        self.say_rated(outcome)
         return True
 
     def finish_open(self, q: Question, line: str, duration: int) -> bool:
         proposal = grade(q, line, duration)
-        self.say("Model answer:")
+        self.say(_("Model answer:"))
         self.say_md(str(q.answer))
         if q.key_points:
-            self.say("Key points" + (" (x = your answer seems to cover it):" if line else ":"))
+            self.say(_("Key points (x = your answer seems to cover it):") if line else _("Key points:"))
             marks = proposal.covered or tuple(False for _ in q.key_points)
             for point, hit in zip(q.key_points, marks, strict=False):
                 self.say(f"  [{'x' if hit and line else ' '}] {point}")
         self.explain(q)
         suggested = proposal.rating  # a blank answer proposes Again, like a miss
         while True:
-            rating_line = self.ask_line(f"Rate yourself 1-4 (1 again, 2 hard, 3 good, 4 easy; proposed {suggested}): ")
+            rating_line = self.ask_line(
+                _("Rate yourself 1-4 (1 again, 2 hard, 3 good, 4 easy; proposed {n}): ").format(n=suggested))
             if rating_line is None:
                 return False
             if rating_line in ("1", "2", "3", "4"):
                 break
-            self.say("Type 1, 2, 3 or 4.")
+            self.say(_("Type 1, 2, 3 or 4."))
         rating = int(rating_line)
         result: Grade = grade(q, line, duration, self_rating=rating)
         outcome = self.s.record(q, result, line, duration, rating)
-        self.say(f"Rated {RATINGS[outcome.rating]} ({outcome.rating}); next review "
-                 f"{fmt_due(outcome.card.due, self.s.clock())}.")
-        self.say()
+        self.say_rated(outcome)
         return True
 
+    def say_rated(self, outcome: Outcome) -> None:
+        self.say(_("Rated {rating} ({n}); next review {when}.").format(
+            rating=rating_name(outcome.rating), n=outcome.rating, when=fmt_due(outcome.card.due, self.s.clock())))
+        self.say()
+
     def explain(self, q: Question) -> None:
-        self.say("Why:")
+        self.say(_("Why:"))
         self.say_md(q.explanation)
-        self.say("Read more:")
+        self.say(_("Read more:"))
         self.say("\n".join(references(self.library, q)))
 
     def print_summary(self, summary: Summary) -> None:
         if not summary.answered:
-            self.say("Nothing answered." if self.s.asked else "Nothing to study right now.")
+            self.say(_("Nothing answered.") if self.s.asked else _("Nothing to study right now."))
         else:
             m, s = divmod(int(summary.seconds), 60)
-            self.say(f"Session over: {summary.correct}/{summary.answered} correct ({summary.score:.0%})"
-                     f" in {m}m{s:02d}s.")
+            self.say(_("Session over: {correct}/{answered} correct ({score:.0%}) in {time}.").format(
+                correct=summary.correct, answered=summary.answered, score=summary.score, time=f"{m}m{s:02d}s"))
             for cat, (n, ok) in summary.per_category.items():
                 self.say(f"  {cat:<14} {ok}/{n}")
             if summary.weakest_tags:
-                self.say("Weakest topics: " + ", ".join(f"{t} ({ok}/{n})" for t, n, ok in summary.weakest_tags))
-        line = f"Due by the end of tomorrow: {summary.due_tomorrow}."
+                self.say(_("Weakest topics: ") + ", ".join(f"{t} ({ok}/{n})" for t, n, ok in summary.weakest_tags))
+        line = _("Due by the end of tomorrow: {n}.").format(n=summary.due_tomorrow)
         if summary.next_due:
-            line += f" Next review {fmt_due(summary.next_due, self.s.clock())}."
+            line += " " + _("Next review {when}.").format(when=fmt_due(summary.next_due, self.s.clock()))
         self.say(line)

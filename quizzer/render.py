@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from quizzer.answers import answer_line
+from quizzer.i18n import _
 from quizzer.model import LEVELS, Library, Question
 
 LETTERS = string.ascii_uppercase
@@ -17,7 +18,8 @@ def choice_lines(choices: Sequence[str]) -> list[str]:
 
 
 def header(q: Question) -> str:
-    return f"{q.gid}  {q.type}  level {q.level} ({LEVELS[q.level]})"
+    return _("{gid}  {type}  level {level} ({name})").format(
+        gid=q.gid, type=q.type, level=q.level, name=_(LEVELS[q.level]))
 
 
 def references(library: Library, q: Question) -> list[str]:
@@ -32,21 +34,21 @@ def question_text(library: Library, q: Question, answer: bool, choices: Sequence
     """The question (and, with `answer`, its answer, key points, explanation and references)."""
     out = [header(q)]
     if q.tags:
-        out.append("tags: " + ", ".join(q.tags))
+        out.append(_("tags: ") + ", ".join(q.tags))
     out += ["", q.prompt.strip()]
     if q.choices:
         out += [""] + choice_lines(choices if choices is not None else q.choices)
     if q.type == "numeric" and q.unit:
-        out.append(f"(answer in {q.unit})")
+        out.append(_("(answer in {unit})").format(unit=q.unit))
     if q.type == "code" and q.starter.strip():
         out += ["", q.starter.rstrip()]
     if answer:
-        out += ["", "Answer: " + (answer_line(q) if q.type not in ("open", "code") else "")]
+        out += ["", _("Answer: ") + (answer_line(q) if q.type not in ("open", "code") else "")]
         if q.type in ("open", "code"):
             out.append(str(q.answer).rstrip())
         if q.key_points:
-            out += ["", "Key points:"] + [f"  - {k}" for k in q.key_points]
-        out += ["", "Why: " + q.explanation.strip(), "", "Read more:"] + references(library, q)
+            out += ["", _("Key points:")] + [f"  - {k}" for k in q.key_points]
+        out += ["", _("Why: ") + q.explanation.strip(), "", _("Read more:")] + references(library, q)
     return "\n".join(out)
 
 
@@ -54,10 +56,10 @@ def fmt_due(when: datetime, now: datetime) -> str:
     """When something is due, relative to now: 'in 10 min', 'in 3 h', 'in 12 days'."""
     delta = (when - now).total_seconds()
     if delta < 3600:
-        return f"in {max(1, round(delta / 60))} min"
+        return _("in {n} min").format(n=max(1, round(delta / 60)))
     if delta < 86400 * 1.5:
-        return f"in {round(delta / 3600)} h"
-    return f"in {round(delta / 86400)} days"
+        return _("in {n} h").format(n=round(delta / 3600))
+    return _("in {n} days").format(n=round(delta / 86400))
 
 
 def one_line(text: str, width: int = 80) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizzer.banks import check
+from quizzer.i18n import set_language
 from quizzer.model import Library
 from quizzer.paths import shipped_catalog
 from quizzer.store import Store
@@ -48,6 +49,14 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name)
     monkeypatch.delenv("QUIZZER_LANG", raising=False)
     return db
+
+
+@pytest.fixture(autouse=True)
+def english_interface() -> Iterator[None]:
+    """The interface language is process-wide: a test that switches it must not leave it switched."""
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture

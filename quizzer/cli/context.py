@@ -120,8 +120,13 @@ class Context:
             store.close()
 
     def language(self) -> str:
-        """The language questions are shown in: --lang, else QUIZZER_LANG or the config file, else the locale."""
-        return self.lang_arg or self.config().language
+        """The language questions are shown in: --lang, else QUIZZER_LANG or the config file, else the locale.
+        The interface's own words follow it from here on."""
+        from quizzer.i18n import set_language
+
+        lang = self.lang_arg or self.config().language
+        set_language(lang)
+        return lang
 
     def run_app(self, start: str = "home", filters: dict[str, Any] | None = None) -> None:
         """Open the study app on the banks and database in use (the app never reads the CLI)."""

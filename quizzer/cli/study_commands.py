@@ -131,7 +131,7 @@ def due(obj: Context, as_json: bool) -> None:
 @pass_ctx
 def stats(obj: Context, as_json: bool) -> None:
     """Per category: questions, seen, due, reviews, retention (30 days) and mastery; the streak."""
-    from quizzer.labels import plural
+    from quizzer.labels import days
     from quizzer.stats import compute
 
     banks = obj.question_index()
@@ -146,4 +146,4 @@ def stats(obj: Context, as_json: bool) -> None:
         ret = f"{s['retention_30d']:.0%}" if s["retention_30d"] is not None else "-"
         click.echo(f"{name:<14}{s['questions']:>10}{s['seen']:>6}{s['due_now']:>5}{s['reviews']:>9}"
                    f"{ret:>10}{s['mastery']:>9.0%}")
-    click.echo(f"streak: {plural(data['streak_days'], 'day')}")
+    click.echo(f"streak: {days(data['streak_days'])}")

@@ -25,6 +25,7 @@ from quizzer.config import DEFAULT_THEME, Config
 from quizzer.config import load as load_config
 from quizzer.config import save as save_config
 from quizzer.errors import QuizzerError, StoreError
+from quizzer.i18n import N_, _, set_language
 from quizzer.mdsafe import is_web_link
 from quizzer.model import QUESTION_TYPES, Library, Question
 from quizzer.scheduler import Scheduler, Settings
@@ -47,7 +48,7 @@ class QuizzerApp(App[None]):
     SUB_TITLE = "interview prep for LLM engineering"
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {QuizzerCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012 (typed by Textual)
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("f1,question_mark", "help", "Help", id="app.help", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f1,question_mark", "help", N_("Help"), id="app.help", show=False)]
 
     def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
                  start: str = "home", filters: Mapping[str, Any] | None = None, tz: tzinfo | None = None,
@@ -58,6 +59,7 @@ class QuizzerApp(App[None]):
         # Without a file (tests, a first start) the settings live in memory until saved somewhere.
         self.config = config if config is not None else load_config(Path(os.devnull))
         self.lang = lang or (self.config.language if config is not None else "en")
+        set_language(self.lang)  # the interface speaks the language the questions are shown in
         self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
         self.start, self.filters = start, dict(filters or {})
         self.tz = tz  # None: the local time zone decides the study day
@@ -70,7 +72,8 @@ class QuizzerApp(App[None]):
         """Every link a user follows passes here: only https:// pages reach the system's opener, so
         a bank's `smb://`, `file:` or `vscode://` link does nothing but say so."""
         if not is_web_link(url):
-            self.notify(f"Not opened: only https:// links are followed ({url[:80]})", severity="warning", markup=False)
+            self.notify(_("Not opened: only https:// links are followed ({url})").format(url=url[:80]),
+                        severity="warning", markup=False)
             return
         import webbrowser
 
@@ -78,10 +81,11 @@ class QuizzerApp(App[None]):
             webbrowser.get()
         except webbrowser.Error:  # no browser on this machine (a server, a container): give the link instead
             self.copy_to_clipboard(url)
-            self.notify(f"No browser found; the link is {url} (copied to the clipboard)", timeout=15, markup=False)
+            self.notify(_("No browser found; the link is {url} (copied to the clipboard)").format(url=url),
+                        timeout=15, markup=False)
             return
         super().open_url(url, new_tab=new_tab)
-        self.notify(f"Opened in the browser: {url}", timeout=5, markup=False)
+        self.notify(_("Opened in the browser: {url}").format(url=url), timeout=5, markup=False)
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
@@ -90,7 +94,7 @@ class QuizzerApp(App[None]):
         self.apply_theme()
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         for warning in [*self.config.warnings, *apply_keymap(self, self.config.keymap)]:
-            self.notify(warning, title="Settings", severity="warning", timeout=10, markup=False)
+            self.notify(warning, title=_("Settings"), severity="warning", timeout=10, markup=False)
         if self.start == "review":
             self.start_review()
         elif self.start == "quiz":
@@ -116,7 +120,7 @@ class QuizzerApp(App[None]):
                 save_config(self.config.path, changes)
                 self.config = load_config(self.config.path)
             except QuizzerError as exc:
-                self.notify(str(exc), title="Settings not saved", severity="error", markup=False)
+                self.notify(str(exc), title=_("Settings not saved"), severity="error", markup=False)
                 return
         else:
             values = {section: dict(table) for section, table in self.config.values.items()}
@@ -125,6 +129,10 @@ class QuizzerApp(App[None]):
             self.config = replace(self.config, values=values)
         self.scheduler = self.make_scheduler(self.config.study)
         self.apply_theme()
+        if "language" in changes.get("ui", {}) and self.config.language != self.lang:
+            self.lang = self.config.language
+            set_language(self.lang)
+            self.refresh(layout=True, recompose=False)
 
     def toggle_theme(self) -> None:
         self.save_settings({"ui": {"theme": "textual-light" if self.theme == "textual-dark" else "textual-dark"}})
@@ -188,8 +196,8 @@ class QuizzerApp(App[None]):
         self.open_home()
         questions = todays_queue(self.library, self.store, self.scheduler, self.clock(), self.tz)
         if not questions:
-            self.notify("Nothing is due and no new questions are left for today. "
-                        "Press c to quiz a category, or m for a mock interview.", title="All done for today")
+            self.notify(_("Nothing is due and no new questions are left for today. "
+                          "Press c to quiz a category, or m for a mock interview."), title=_("All done for today"))
             return
         self.run_session(self.new_session("review", questions))
 
@@ -199,7 +207,7 @@ class QuizzerApp(App[None]):
         questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng, tz=self.tz,
                                    **chosen)
         if not questions:
-            self.notify("No question matches this quiz.", title="Nothing to ask", severity="warning")
+            self.notify(_("No question matches this quiz."), title=_("Nothing to ask"), severity="warning")
             return
         self.run_session(self.new_session("quiz", questions, chosen))
 
@@ -208,7 +216,7 @@ class QuizzerApp(App[None]):
         filters = {"categories": list(categories), "count": count}
         questions = mock_selection(self.library, self.store, categories, count, self.rng)
         if not questions:
-            self.notify("No question to ask in these categories.", severity="warning")
+            self.notify(_("No question to ask in these categories."), severity="warning")
             return
         self.open_home()
         limits = {t: other_seconds for t in QUESTION_TYPES} | {"open": open_seconds, "code": code_seconds}
@@ -218,7 +226,7 @@ class QuizzerApp(App[None]):
     def quiz_question(self, question: Question) -> None:
         """Quiz one question now (from browse); the summary returns to where the user was."""
         session = self.new_session("quiz", [question], {"ids": [question.gid]}, requeue=False)
-        self.run_session(session, title="Quiz of one question")
+        self.run_session(session, title=_("Quiz of one question"))
 
     async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
         # Every key and palette command runs through here: a problem the user can fix (a file that

@@ -8,6 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from quizzer.i18n import _
 from quizzer.tui.nav import app_of
 
 
@@ -15,16 +16,17 @@ class QuizzerCommands(Provider):
     def commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = app_of(self.screen)
         found: list[tuple[str, str, Callable[[], object]]] = [
-            ("Home", "Categories, today's counts and streak", app.open_home),
-            ("Today's review", "Due questions first, then new ones up to the daily limit", app.start_review),
-            ("Mock interview", "Timed questions across chosen categories, with a report", app.open_mock_setup),
-            ("Browse questions", "Search and filter the banks; read or quiz a question", app.open_browse),
-            ("Statistics", "Heatmap, forecast, retention and mastery", app.open_stats),
-            ("Settings", "Desired retention, daily limits, theme", app.open_settings),
-            ("Toggle light/dark theme", "Switch the theme and save it", app.toggle_theme),
+            (_("Home"), _("Categories, today's counts and streak"), app.open_home),
+            (_("Today's review"), _("Due questions first, then new ones up to the daily limit"), app.start_review),
+            (_("Mock interview"), _("Timed questions across chosen categories, with a report"), app.open_mock_setup),
+            (_("Browse questions"), _("Search and filter the banks; read or quiz a question"), app.open_browse),
+            (_("Statistics"), _("Heatmap, forecast, retention and mastery"), app.open_stats),
+            (_("Settings"), _("Desired retention, daily limits, theme"), app.open_settings),
+            (_("Toggle light/dark theme"), _("Switch the theme and save it"), app.toggle_theme),
         ]
         for category in app.library.categories():
-            found.append((f"Quiz: {category}", f"10 questions from {app.library.title_of(category)}",
+            found.append((_("Quiz: {category}").format(category=category),
+                          _("10 questions from {title}").format(title=app.library.title_of(category)),
                           partial(app.start_quiz, {"categories": [category], "count": 10})))
         return found
 

@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from quizzer.banks import check
 from quizzer.paths import shipped_catalog
 from quizzer.scheduler import Settings
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp, make_app
+from quizzer.tui.screens.home import HomeScreen
+from quizzer.tui.screens.summary import SummaryScreen
+from quizzer.tui.widgets.keybar import KeyBar
 
 from .conftest import Clock, Ticker, steady_scheduler
 from .driver import headless, ratings_by_gid, wait_for, wait_for_question
@@ -60,3 +63,28 @@ def test_a_chinese_question(snap_compare: Snap, store: Store, size: tuple[int, i
 
     assert snap_compare(zh_app(store, start="quiz", filters={"types": ["mcq"], "count": 1}), terminal_size=size,
                         run_before=shown)
+
+
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
+def test_the_chinese_home_screen(snap_compare: Snap, store: Store, size: tuple[int, int]) -> None:
+    async def home(pilot: Pilot[None]) -> None:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.stats is not None,
+                       "home")
+
+    assert snap_compare(zh_app(store), terminal_size=size, run_before=home)
+
+
+@headless
+async def test_the_interface_speaks_chinese_from_question_to_summary(store: Store) -> None:
+    app = zh_app(store, start="quiz", filters={"types": ["mcq"], "count": 1})
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await wait_for_question(pilot)
+        keys = " ".join(key.description for _, key in screen.query_one(KeyBar).placed)
+        assert "跳过" in keys and "结束" in keys and "Skip" not in keys
+        assert "选一项" in str(screen.query_one("#answer-hint", Static).render())
+        await pilot.press("1")
+        await wait_for(pilot, lambda: screen.pending is not None, "the feedback")
+        assert "评分：" in str(screen.query_one("#rating", Static).render())
+        await pilot.press("enter", "escape")  # a miss would come back: end the quiz here
+        await wait_for(pilot, lambda: isinstance(app.screen, SummaryScreen), "the summary")
+        assert "明天结束前到期" in str(app.screen.query_one("#due-tomorrow", Static).render())

@@ -172,6 +172,22 @@ async def test_settings_are_saved_and_applied(new_app: AppFactory, store: Store,
 
 
 @headless
+async def test_language_chosen_in_settings_is_saved_and_speaks_at_once(new_app: AppFactory, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    app = new_app(config=load_config(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "settings")
+        app.screen.query_one("#language", Select).value = "zh"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.lang == "zh", "the language to apply")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        await wait_for(pilot, lambda: "今天：" in str(app.screen.query_one("#overview").render()), "Chinese labels")
+    assert tomllib.loads(path.read_text())["ui"]["language"] == "zh"
+
+
+@headless
 async def test_new_limit_from_settings_shapes_the_review(new_app: AppFactory, tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("[study]\nnew_per_day = 2\n")

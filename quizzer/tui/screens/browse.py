@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from quizzer.answers import reading_markdown
+from quizzer.i18n import N_, _
 from quizzer.model import LEVELS, QUESTION_TYPES, Question
 from quizzer.plaintext import to_text
 from quizzer.render import one_line
@@ -33,12 +34,12 @@ STATE_WIDTH = 12
 
 class BrowseScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="browse.back"),
-        Binding("ctrl+l", "focus_search", "Search", id="browse.search"),
-        Binding("enter", "open", "Open", id="browse.open"),
-        Binding("ctrl+n", "quiz_now", "Quiz it now", id="browse.quiz_now"),
-        Binding("ctrl+t", "toggle_mark('suspended')", "Suspend/resume", id="browse.suspend"),
-        Binding("ctrl+f", "toggle_mark('flagged')", "Flag/unflag", id="browse.flag"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="browse.back"),
+        Binding("ctrl+l", "focus_search", N_("Search"), id="browse.search"),
+        Binding("enter", "open", N_("Open"), id="browse.open"),
+        Binding("ctrl+n", "quiz_now", N_("Quiz it now"), id="browse.quiz_now"),
+        Binding("ctrl+t", "toggle_mark('suspended')", N_("Suspend/resume"), id="browse.suspend"),
+        Binding("ctrl+f", "toggle_mark('flagged')", N_("Flag/unflag"), id="browse.flag"),
     ]
 
     def __init__(self) -> None:
@@ -49,13 +50,13 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Input(placeholder="Search prompts, tags and ids (fuzzy); ↓ to the list, Enter opens", id="search")
+        yield Input(placeholder=_("Search prompts, tags and ids (fuzzy); ↓ to the list, Enter opens"), id="search")
         with Horizontal(id="filters"):
-            yield Select[str]([], prompt="All categories", id="filter-category", compact=True)
-            yield Select([(f"{n} {name}", n) for n, name in LEVELS.items()], prompt="All levels", id="filter-level",
-                         compact=True)
-            yield Select([(t, t) for t in QUESTION_TYPES], prompt="All types", id="filter-type", compact=True)
-            yield Select([(s, s) for s in STATES], prompt="Any state", id="filter-state", compact=True)
+            yield Select[str]([], prompt=_("All categories"), id="filter-category", compact=True)
+            yield Select([(f"{n} {_(name)}", n) for n, name in LEVELS.items()], prompt=_("All levels"),
+                         id="filter-level", compact=True)
+            yield Select([(t, t) for t in QUESTION_TYPES], prompt=_("All types"), id="filter-type", compact=True)
+            yield Select([(s, s) for s in STATES], prompt=_("Any state"), id="filter-state", compact=True)
         yield DataTable(id="results", cursor_type="row")
         yield Static(id="result-count", markup=False)
         yield KeyBar()
@@ -64,7 +65,7 @@ class BrowseScreen(Screen[None]):
         library = app_of(self).library
         self.index = SearchIndex(list(library))  # built on show, not at start-up
         self.query_one("#filter-category", Select).set_options((c, c) for c in library.categories())
-        self.query_one("#results", DataTable).add_columns("id", "type", "level", "state", "prompt")
+        self.query_one("#results", DataTable).add_columns(_("id"), _("type"), _("level"), _("state"), _("prompt"))
         self.read_states()
         self.refresh_results()
         self.query_one("#search", Input).focus()
@@ -96,8 +97,10 @@ class BrowseScreen(Screen[None]):
             table.add_row(Text(q.gid), Text(q.type), Text(f"L{q.level}"), Text(self.states.get(q.gid, "new")),
                           Text(one_line(to_text(q.prompt), max(12, free - gid_width))), key=q.gid)
         shown = min(len(self.results), RESULT_LIMIT)
-        more = f" (the first {shown} of {len(self.results)} matches)" if shown < len(self.results) else ""
-        self.query_one("#result-count", Static).update(f"{shown} of {len(self.index.questions)} questions{more}")
+        count = _("{shown} of {total} questions").format(shown=shown, total=len(self.index.questions))
+        if shown < len(self.results):
+            count += " " + _("(the first {shown} of {matches} matches)").format(shown=shown, matches=len(self.results))
+        self.query_one("#result-count", Static).update(count)
 
     def highlighted(self) -> Question | None:
         table = self.query_one("#results", DataTable)
@@ -149,8 +152,9 @@ class BrowseScreen(Screen[None]):
         row = self.query_one("#results", DataTable).cursor_row
         self.refresh_results()
         self.query_one("#results", DataTable).move_cursor(row=row)
-        word = {"suspended": ("suspended", "resumed"), "flagged": ("flagged", "unflagged")}[flag][0 if on else 1]
-        self.query_one("#result-count", Static).update(f"{q.gid} {word}.")
+        done = {"suspended": (N_("{gid} suspended."), N_("{gid} resumed.")),
+                "flagged": (N_("{gid} flagged."), N_("{gid} unflagged."))}[flag][0 if on else 1]
+        self.query_one("#result-count", Static).update(_(done).format(gid=q.gid))
 
     def on_resize(self) -> None:
         if self.index is not None:  # the id and prompt columns take the width there is now
@@ -166,9 +170,9 @@ class QuestionScreen(Screen[None]):
     """One question with its answer and references, to read; `ctrl+n` quizzes it now."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="question.back"),
-        Binding("ctrl+n,n", "quiz_now", "Quiz it now", id="question.quiz_now"),
-        Binding("o", "open_reference", "Open article", id="question.open_reference"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="question.back"),
+        Binding("ctrl+n,n", "quiz_now", N_("Quiz it now"), id="question.quiz_now"),
+        Binding("o", "open_reference", N_("Open article"), id="question.open_reference"),
     ]
 
     def __init__(self, question: Question) -> None:

@@ -11,29 +11,31 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from quizzer.i18n import N_, _
+
 HOW_TO = {
-    "HomeScreen": "Your categories with what is seen, due and mastered. Start today's review with r, or pick a "
-                  "category with the arrows and quiz it with c. m sets up a timed mock interview.",
-    "SessionScreen": "Answer with the keys shown below the question. After the feedback, 1-4 change the proposed "
+    "HomeScreen": N_("Your categories with what is seen, due and mastered. Start today's review with r, or pick a "
+                  "category with the arrows and quiz it with c. m sets up a timed mock interview."),
+    "SessionScreen": N_("Answer with the keys shown below the question. After the feedback, 1-4 change the proposed "
                      "rating and Enter goes on; every answer is saved before the next question. A missed question "
                      "comes back later in the session, marked 'again'. Code questions: ctrl+r runs the cases "
-                     "without recording, ctrl+g submits, ctrl+o opens your $EDITOR.",
-    "SummaryScreen": "How the session went, what to revisit and what is due. Enter or Esc goes back.",
-    "BrowseScreen": "Type to search (fuzzy), filter with the selects, ↓ to the list, Enter to read a question. "
-                    "ctrl+t suspends or resumes the highlighted question, ctrl+f flags it as wrong or unclear.",
-    "QuestionScreen": "One question with its answer and references. n quizzes it now; o opens its article.",
-    "StatsScreen": "Reviews over the last six months, what falls due, and retention and mastery per category.",
-    "SettingsScreen": "Desired retention, daily limits and theme, saved in the config file "
-                      "(`quizzer config path` shows where). Esc leaves without saving.",
-    "MockSetupScreen": "Tick the categories, set the number of questions and the minutes per question, then start "
-                       "(ctrl+s). Questions come from the chosen categories and levels in turn.",
+                     "without recording, ctrl+g submits, ctrl+o opens your $EDITOR."),
+    "SummaryScreen": N_("How the session went, what to revisit and what is due. Enter or Esc goes back."),
+    "BrowseScreen": N_("Type to search (fuzzy), filter with the selects, ↓ to the list, Enter to read a question. "
+                    "ctrl+t suspends or resumes the highlighted question, ctrl+f flags it as wrong or unclear."),
+    "QuestionScreen": N_("One question with its answer and references. n quizzes it now; o opens its article."),
+    "StatsScreen": N_("Reviews over the last six months, what falls due, and retention and mastery per category."),
+    "SettingsScreen": N_("Desired retention, daily limits and theme, saved in the config file "
+                      "(`quizzer config path` shows where). Esc leaves without saving."),
+    "MockSetupScreen": N_("Tick the categories, set the number of questions and the minutes per question, then start "
+                       "(ctrl+s). Questions come from the chosen categories and levels in turn."),
 }
 
 
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen below, and a few sentences on using it; Esc closes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,f1,q", "app.pop_screen", "Close",
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,f1,q", "app.pop_screen", N_("Close"),
                                                      id="help.close")]
 
     def __init__(self, under: Screen[Any]) -> None:
@@ -43,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         name = type(self.under).__name__
         lines = Text()
-        lines.append("Keys\n", style="bold")
+        lines.append(_("Keys") + "\n", style="bold")
         seen: set[str] = set()
         # The screen's own keys first; of the focused widget's, only those it shows (not every arrow).
         actives = sorted(self.under.active_bindings.values(), key=lambda a: a.node is not self.under)
@@ -54,10 +56,12 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(binding.action)
             lines.append(f"  {self.app.get_key_display(binding):<14}", style="bold")
-            lines.append(f"{binding.description}\n")
-        lines.append("  f1 or ?       this help\n  ctrl+p        every command\n"
-                     "  ctrl+q        quit (every answer is saved)\n")
+            lines.append(f"{_(binding.description)}\n")
+        for keys, what in (("f1 / ?", _("this help")), ("ctrl+p", _("every command")),
+                           ("ctrl+q", _("quit (every answer is saved)"))):
+            lines.append(f"  {keys:<14}", style="bold")
+            lines.append(f"{what}\n")
         with VerticalScroll(id="help-body"):
-            yield Static(Text(HOW_TO.get(name, "")), id="help-how", markup=False)
+            yield Static(Text(_(HOW_TO[name]) if name in HOW_TO else ""), id="help-how", markup=False)
             yield Static(lines, id="help-keys", markup=False)
-            yield Static("Esc closes this help.", id="help-close", markup=False)
+            yield Static(_("Esc closes this help."), id="help-close", markup=False)

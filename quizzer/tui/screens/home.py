@@ -10,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from quizzer.labels import plural
+from quizzer.i18n import N_, _
+from quizzer.labels import days
 from quizzer.model import CATEGORIES
 from quizzer.render import one_line
 from quizzer.stats import compute
@@ -25,13 +26,13 @@ CATEGORY_QUIZ_SIZE = 10
 
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "review", "Review", id="home.review"),
-        Binding("c", "category_quiz", "Quiz", id="home.quiz"),
-        Binding("m", "mock", "Mock", id="home.mock"),
-        Binding("b", "browse", "Browse", id="home.browse"),
-        Binding("s", "stats", "Stats", id="home.stats"),
-        Binding("o", "settings", "Settings", id="home.settings"),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("r", "review", N_("Review"), id="home.review"),
+        Binding("c", "category_quiz", N_("Quiz"), id="home.quiz"),
+        Binding("m", "mock", N_("Mock"), id="home.mock"),
+        Binding("b", "browse", N_("Browse"), id="home.browse"),
+        Binding("s", "stats", N_("Stats"), id="home.stats"),
+        Binding("o", "settings", N_("Settings"), id="home.settings"),
+        Binding("q", "app.quit", N_("Quit"), id="home.quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -46,7 +47,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#categories", BarTable).add_columns(
-            "category", "title", "questions", "seen", "due", "mastery")
+            N_("category"), N_("title"), N_("questions"), N_("seen"), N_("due"), N_("mastery"))
 
     def on_screen_resume(self) -> None:
         if not self.is_current:
@@ -60,19 +61,22 @@ class HomeScreen(Screen[None]):
         counts = due_counts(app.library, app.store, app.scheduler, now, app.tz)
         totals, streak = data["totals"], data["streak_days"]
         self.query_one("#overview", Static).update(
-            f"Today: {counts.due_now} due · {counts.new_available} new · {counts.learning} learning"
-            f"    Streak: {plural(streak, 'day')}"
-            f"    {totals['seen']} of {totals['questions']} questions seen")
+            _("Today: {due} due · {new} new · {learning} learning    Streak: {streak}    "
+              "{seen} of {questions} questions seen").format(
+                due=counts.due_now, new=counts.new_available, learning=counts.learning, streak=days(streak),
+                seen=totals["seen"], questions=totals["questions"]))
         hint = self.query_one("#hint", Static)
         if totals["seen"] == 0:
-            hint.update(
-                f"New here? Press r to start today's review: {counts.new_available} new questions, one at a time. "
+            hint.update(_(
+                "New here? Press r to start today's review: {new} new questions, one at a time. "
                 "Each answer is graded and explained, then scheduled again just before you would forget it. "
-                "Or pick a category with ↑↓ and press c for a quiz; ctrl+p lists every command.")
+                "Or pick a category with ↑↓ and press c for a quiz; ctrl+p lists every command.").format(
+                    new=counts.new_available))
         elif counts.due_now or counts.new_available:
-            hint.update(f"Press r for today's review ({counts.due_now} due, {counts.new_available} new).")
+            hint.update(_("Press r for today's review ({due} due, {new} new).").format(
+                due=counts.due_now, new=counts.new_available))
         else:
-            hint.update("All done for today. Press c to quiz the highlighted category, or m for a mock interview.")
+            hint.update(_("All done for today. Press c to quiz the highlighted category, or m for a mock interview."))
         self.stats = data
         self.lay_out_table()
 
@@ -92,7 +96,7 @@ class HomeScreen(Screen[None]):
         for category in CATEGORIES:
             stats = data["categories"].get(category)
             if stats is None:
-                table.add_row(category, table.dim("(no bank loaded)"), "-", "-", "-", "", key=category)
+                table.add_row(category, table.dim(_("(no bank loaded)")), "-", "-", "-", "", key=category)
                 continue
             table.add_row(category, one_line(app.library.title_of(category), title_width),
                           str(stats["questions"]), str(stats["seen"]),

@@ -17,7 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Markdown, ProgressBar, Static, TextArea
 
 from quizzer.grading import Grade, grade
-from quizzer.labels import RATINGS
+from quizzer.i18n import N_, _
+from quizzer.labels import rating_name
 from quizzer.mdsafe import safe_block
 from quizzer.model import LEVELS, Question
 from quizzer.render import fmt_due
@@ -27,7 +28,7 @@ from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answe
 from quizzer.tui.widgets.feedback import FeedbackPanel
 from quizzer.tui.widgets.keybar import KeyBar
 
-SESSION_TITLES = {"review": "Today's review", "quiz": "Quiz", "mock": "Mock interview"}
+SESSION_TITLES = {"review": N_("Today's review"), "quiz": N_("Quiz"), "mock": N_("Mock interview")}
 LOADING, ANSWERING, GRADING, FEEDBACK, DONE = "loading", "answering", "grading", "feedback", "done"
 
 
@@ -45,21 +46,21 @@ class Pending:
 
 class SessionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "reveal", "Reveal answer", id="session.reveal", priority=True),
-        Binding("ctrl+r", "run_cases", "Run cases", id="session.run_cases", priority=True),
-        Binding("ctrl+g", "submit_code", "Submit", id="session.submit_code", priority=True),
-        Binding("ctrl+o", "external_editor", "$EDITOR", id="session.external_editor", priority=True),
-        Binding("ctrl+l", "toggle_language", "中/EN", id="session.toggle_language", priority=True),
-        Binding("enter,space", "next", "Next", id="session.next"),
-        Binding("1", "rate(1)", "Rate", key_display="1-4", id="session.rate_again"),
-        Binding("2", "rate(2)", "Hard", show=False, id="session.rate_hard"),
-        Binding("3", "rate(3)", "Good", show=False, id="session.rate_good"),
-        Binding("4", "rate(4)", "Easy", show=False, id="session.rate_easy"),
-        Binding("o", "open_reference", "Article", id="session.open_reference"),
-        Binding("ctrl+s", "skip", "Skip", id="session.skip", priority=True),
-        Binding("ctrl+t", "suspend", "Suspend", id="session.suspend", priority=True),
-        Binding("ctrl+f", "flag", "Flag", id="session.flag", priority=True),
-        Binding("escape", "end", "End", id="session.end"),
+        Binding("ctrl+r", "reveal", N_("Reveal answer"), id="session.reveal", priority=True),
+        Binding("ctrl+r", "run_cases", N_("Run cases"), id="session.run_cases", priority=True),
+        Binding("ctrl+g", "submit_code", N_("Submit"), id="session.submit_code", priority=True),
+        Binding("ctrl+o", "external_editor", N_("$EDITOR"), id="session.external_editor", priority=True),
+        Binding("ctrl+l", "toggle_language", N_("中/EN"), id="session.toggle_language", priority=True),
+        Binding("enter,space", "next", N_("Next"), id="session.next"),
+        Binding("1", "rate(1)", N_("Rate"), key_display="1-4", id="session.rate_again"),
+        Binding("2", "rate(2)", N_("Hard"), show=False, id="session.rate_hard"),
+        Binding("3", "rate(3)", N_("Good"), show=False, id="session.rate_good"),
+        Binding("4", "rate(4)", N_("Easy"), show=False, id="session.rate_easy"),
+        Binding("o", "open_reference", N_("Article"), id="session.open_reference"),
+        Binding("ctrl+s", "skip", N_("Skip"), id="session.skip", priority=True),
+        Binding("ctrl+t", "suspend", N_("Suspend"), id="session.suspend", priority=True),
+        Binding("ctrl+f", "flag", N_("Flag"), id="session.flag", priority=True),
+        Binding("escape", "end", N_("End"), id="session.end"),
     ]
 
     def __init__(self, session: Session, monotonic: Callable[[], float],
@@ -68,7 +69,8 @@ class SessionScreen(Screen[None]):
         self.session = session
         self.monotonic = monotonic
         self.time_limits = dict(time_limits or {})  # seconds per question type (mock interview)
-        self.title_text = title or SESSION_TITLES.get(session.kind, session.kind.title())
+        self.title_text = title or (_(SESSION_TITLES[session.kind]) if session.kind in SESSION_TITLES
+                                     else session.kind.title())
         self.question: Question | None = None
         self.pending: Pending | None = None
         self.phase = LOADING
@@ -114,10 +116,11 @@ class SessionScreen(Screen[None]):
         practice.display = q.type == "code"  # practice runs are for code questions only
         done = len(self.session.outcomes) + len(self.session.skipped)
         new, learning, review = self.session.remaining()
-        where = "again (missed earlier)" if self.session.is_repeat(q) else \
-            f"{self.session.position} of {self.session.planned}"
+        where = _("again (missed earlier)") if self.session.is_repeat(q) else \
+            _("{n} of {total}").format(n=self.session.position, total=self.session.planned)
         self.query_one("#session-title", Static).update(
-            f"{self.title_text} · {where} · new {new} · learning {learning} · review {review}")
+            _("{title} · {where} · new {new} · learning {learning} · review {review}").format(
+                title=self.title_text, where=where, new=new, learning=learning, review=review))
         self.query_one("#progress", ProgressBar).update(total=max(1, self.session.total), progress=done)
         await self.show_question(q)
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
@@ -129,9 +132,10 @@ class SessionScreen(Screen[None]):
     async def show_question(self, q: Question, typed: str = "") -> None:
         """Put `q` (in the language it comes in) on screen with a fresh input holding `typed`."""
         self.question = q
-        meta = f"{q.gid} · {q.type} · level {q.level} ({LEVELS.get(q.level, '?')})"
+        meta = _("{gid} · {type} · level {level} ({name})").format(
+            gid=q.gid, type=q.type, level=q.level, name=_(LEVELS.get(q.level, "?")))
         if self.session.lang != "en" and not has_language(q, self.session.lang):
-            meta += " · English only"  # no translation yet: shown in English, never blank
+            meta += " · " + _("English only")  # no translation yet: shown in English, never blank
         self.query_one("#question-meta", Static).update(meta + (f" · {', '.join(q.tags)}" if q.tags else ""))
         await self.query_one("#prompt", Markdown).update(safe_block(q.prompt))
         shown = self.session.choices_for(q) if q.choices else []
@@ -182,7 +186,7 @@ class SessionScreen(Screen[None]):
         # Running code takes up to its time limit: never on the UI's thread.
         self.phase = GRADING
         self.grading = (q, answer, duration)
-        self.query_one("#practice", Static).update("Running your code against the cases ...")
+        self.query_one("#practice", Static).update(_("Running your code against the cases ..."))
         self.run_worker(lambda: self.app.call_from_thread(
             self.show_feedback, q, answer, duration, grade(q, answer.response, duration)),
             thread=True, group="grading")
@@ -218,8 +222,9 @@ class SessionScreen(Screen[None]):
             result = grade(p.question, p.text, p.duration_ms, self_rating=p.chosen)
         outcome = self.session.record(p.question, result, p.text, p.duration_ms, rating=p.chosen)
         self.query_one("#status", Static).update(
-            f"Saved {p.question.gid}: {RATINGS[outcome.rating]}; next review "
-            f"{fmt_due(outcome.card.due, self.session.clock())}.")
+            _("Saved {gid}: {rating}; next review {when}.").format(
+                gid=p.question.gid, rating=rating_name(outcome.rating),
+                when=fmt_due(outcome.card.due, self.session.clock())))
 
     def close(self) -> None:
         """Record what is on show and end the session (idempotent); used when the app quits."""
@@ -258,7 +263,7 @@ class SessionScreen(Screen[None]):
         self.update_timer()
         left = self.time_left()
         if self.phase == ANSWERING and left is not None and left <= 0:
-            self.notify("Time is up: your answer so far was submitted.", timeout=3)
+            self.notify(_("Time is up: your answer so far was submitted."), timeout=3)
             self.submit(answer_so_far(self.query_one("#answer")), time_up=True)
 
     # ---- actions ---------------------------------------------------------------------------------
@@ -299,11 +304,12 @@ class SessionScreen(Screen[None]):
 
         code = answer_so_far(self.query_one("#answer")).text
         practice = self.query_one("#practice", Static)
-        practice.update("Running the cases ...")
+        practice.update(_("Running the cases ..."))
 
         def work() -> None:
             result = run(code, q.entry, parse_cases(q.cases), q.tolerance, q.time_limit)
-            text = f"Practice run: {result.passed} of {result.total} cases pass.\n" if result.total else ""
+            text = _("Practice run: {passed} of {total} cases pass.").format(
+                passed=result.passed, total=result.total) + "\n" if result.total else ""
             self.app.call_from_thread(practice.update, text + "\n".join(case_lines(q, result)))
 
         self.run_worker(work, thread=True, exclusive=True, group="practice")
@@ -318,7 +324,7 @@ class SessionScreen(Screen[None]):
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         area = self.query_one("#answer")
         if not editor:
-            self.notify("Set $VISUAL or $EDITOR to edit in your own editor.", severity="warning", markup=False)
+            self.notify(_("Set $VISUAL or $EDITOR to edit in your own editor."), severity="warning", markup=False)
             return
         from quizzer.tui.widgets.answer_input import CodeAnswer
 
@@ -333,7 +339,8 @@ class SessionScreen(Screen[None]):
                 with open(path, encoding="utf-8") as f:
                     area.text = f.read()
             except Exception as exc:  # no terminal to hand over, an editor that cannot start
-                self.notify(f"Could not run {editor}: {exc}", severity="warning", markup=False)
+                self.notify(_("Could not run {editor}: {error}").format(editor=editor, error=exc), severity="warning",
+                            markup=False)
 
     def action_rate(self, rating: int) -> None:
         if self.pending is not None:
@@ -354,7 +361,7 @@ class SessionScreen(Screen[None]):
     async def action_skip(self) -> None:
         if self.question is not None and self.phase == ANSWERING:
             self.session.skip(self.question)
-            self.query_one("#status", Static).update(f"Skipped {self.question.gid}.")
+            self.query_one("#status", Static).update(_("Skipped {gid}.").format(gid=self.question.gid))
             await self.show_next()
 
     async def action_suspend(self) -> None:
@@ -363,13 +370,15 @@ class SessionScreen(Screen[None]):
             return
         self.commit_pending()
         self.session.suspend(q)
-        self.query_one("#status", Static).update(f"Suspended {q.gid}: it will not be asked until unsuspended.")
+        self.query_one("#status", Static).update(
+            _("Suspended {gid}: it will not be asked until unsuspended.").format(gid=q.gid))
         await self.show_next()
 
     def action_flag(self) -> None:
         if self.question is not None:
             self.session.flag(self.question)
-            self.query_one("#status", Static).update(f"Flagged {self.question.gid} as wrong or unclear.")
+            self.query_one("#status", Static).update(
+                _("Flagged {gid} as wrong or unclear.").format(gid=self.question.gid))
 
     def action_end(self) -> None:
         self.end_session()

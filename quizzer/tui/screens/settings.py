@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Select, Static
 
+from quizzer.i18n import N_, _
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.form import field
 from quizzer.tui.widgets.keybar import KeyBar
@@ -22,8 +23,8 @@ class SettingsScreen(Screen[None]):
     and applied at once. Leaving without saving puts the theme back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="settings.back"),
-        Binding("ctrl+s", "save", "Save", id="settings.save"),
+        Binding("escape", "back", N_("Back"), id="settings.back"),
+        Binding("ctrl+s", "save", N_("Save"), id="settings.save"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -32,15 +33,20 @@ class SettingsScreen(Screen[None]):
         themes = sorted(app.available_themes)
         yield TitleBar()
         with VerticalScroll(classes="page form"):
-            yield Static("Settings", classes="page-title")
-            yield field("Desired retention (0.70-0.99)",
+            yield Static(_("Settings"), classes="page-title")
+            yield field(_("Desired retention (0.70-0.99)"),
                         Input(f"{settings.desired_retention:g}", type="number", id="desired_retention"))
-            yield field("New questions per day", Input(str(settings.new_per_day), type="integer", id="new_per_day"))
-            yield field("Reviews per day", Input(str(settings.reviews_per_day), type="integer", id="reviews_per_day"))
-            yield field("Theme", Select([(t, t) for t in themes], value=app.theme, allow_blank=False, id="theme"))
-            yield Static("Higher retention means more reviews; the limits cap each study day.", classes="help")
+            yield field(_("New questions per day"),
+                        Input(str(settings.new_per_day), type="integer", id="new_per_day"))
+            yield field(_("Reviews per day"),
+                        Input(str(settings.reviews_per_day), type="integer", id="reviews_per_day"))
+            yield field(_("Theme"), Select([(t, t) for t in themes], value=app.theme, allow_blank=False, id="theme"))
+            languages = [(_("Follow the system locale"), ""), ("English", "en"), ("中文", "zh")]
+            yield field(_("Language"), Select(languages, value=str(app.config.values["ui"]["language"]),
+                                              allow_blank=False, id="language"))
+            yield Static(_("Higher retention means more reviews; the limits cap each study day."), classes="help")
             yield Static(id="settings-error", classes="error", markup=False)
-            yield Button("Save (ctrl+s)", id="settings-save", variant="primary")
+            yield Button(_("Save (ctrl+s)"), id="settings-save", variant="primary")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -66,16 +72,19 @@ class SettingsScreen(Screen[None]):
             new_per_day = int(self.query_one("#new_per_day", Input).value)
             reviews_per_day = int(self.query_one("#reviews_per_day", Input).value)
         except ValueError:
-            error.update("Retention must be a number and the limits whole numbers.")
+            error.update(_("Retention must be a number and the limits whole numbers."))
             return
         theme = self.query_one("#theme", Select).value
         if not 0.7 <= retention <= 0.99:
-            error.update("Desired retention must be between 0.70 and 0.99.")
+            error.update(_("Desired retention must be between 0.70 and 0.99."))
         elif not (0 <= new_per_day <= 10_000 and 0 <= reviews_per_day <= 10_000):
-            error.update("The daily limits must be between 0 and 10000.")
+            error.update(_("The daily limits must be between 0 and 10000."))
         else:
             error.update("")
             study = {"desired_retention": retention, "new_per_day": new_per_day, "reviews_per_day": reviews_per_day}
             ui = {"theme": theme} if isinstance(theme, str) else {}
+            language = self.query_one("#language", Select).value
+            if isinstance(language, str) and language != app_of(self).config.values["ui"]["language"]:
+                ui["language"] = language  # written only when changed: an empty value follows the locale
             app_of(self).save_settings({"study": study, "ui": ui})
-            self.notify("Settings saved.", timeout=3)
+            self.notify(_("Settings saved."), timeout=3)

@@ -10,7 +10,8 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from quizzer.labels import plural
+from quizzer.i18n import N_, _
+from quizzer.labels import days, reviews
 from quizzer.stats import compute, forecast, heatmap
 from quizzer.studyday import study_day
 from quizzer.tui.nav import app_of
@@ -25,8 +26,8 @@ FORECAST_DAYS = 30
 
 class StatsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="stats.back"),
-        Binding("r", "review", "Review", id="stats.review"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="stats.back"),
+        Binding("r", "review", N_("Review"), id="stats.review"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -34,20 +35,20 @@ class StatsScreen(Screen[None]):
         with VerticalScroll(classes="page"):
             with Container(id="charts"):
                 with Vertical(classes="chart", id="heatmap-chart"):
-                    yield Static("Reviews over the last 6 months", classes="section-title")
+                    yield Static(_("Reviews over the last 6 months"), classes="section-title")
                     yield Heatmap(id="heatmap")
                     yield Static(id="heatmap-summary", markup=False)
                 with Vertical(classes="chart"):
-                    yield Static("Reviews falling due in the next 30 days", classes="section-title")
+                    yield Static(_("Reviews falling due in the next 30 days"), classes="section-title")
                     yield ForecastChart(id="forecast")
                     yield Static(id="forecast-summary", markup=False)
-            yield Static("Retention (last 30 days) and mastery per category", classes="section-title")
+            yield Static(_("Retention (last 30 days) and mastery per category"), classes="section-title")
             yield BarTable(id="per-category", show_cursor=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#per-category", BarTable).add_columns(
-            "category", "questions", "seen", "reviews", "retention", "mastery")
+            N_("category"), N_("questions"), N_("seen"), N_("reviews"), N_("retention"), N_("mastery"))
 
     def on_screen_resume(self) -> None:
         if not self.is_current:
@@ -64,14 +65,15 @@ class StatsScreen(Screen[None]):
         studied = sum(1 for n in reviews_by_day.values() if n)
         streak = data["streak_days"]
         self.query_one("#heatmap-summary", Static).update(
-            f"{plural(sum(reviews_by_day.values()), 'review')} on {plural(studied, 'day')} · "
-            f"streak {plural(streak, 'day')}")
+            _("{reviews} on {days} · streak {streak}").format(
+                reviews=reviews(sum(reviews_by_day.values())), days=days(studied), streak=days(streak)))
         self.query_one(ForecastChart).show(due_by_day)
         self.query_one("#forecast-summary", Static).update(
-            f"Due today {due_by_day[0]} · next 7 days {sum(due_by_day[:7])} · next 30 days {sum(due_by_day)}")
+            _("Due today {today} · next 7 days {week} · next 30 days {month}").format(
+                today=due_by_day[0], week=sum(due_by_day[:7]), month=sum(due_by_day)))
         table = self.query_one("#per-category", BarTable)
         table.clear()
-        rows = [*data["categories"].items(), ("total", data["totals"])]
+        rows = [*data["categories"].items(), (_("total"), data["totals"])]
         for name, s in rows:
             retention = s["retention_30d"]
             table.add_row(

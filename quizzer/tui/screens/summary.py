@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from quizzer.i18n import N_, _
 from quizzer.render import fmt_due, one_line
 from quizzer.session import Session, Summary
 from quizzer.tui.nav import app_of
@@ -24,9 +25,9 @@ def fmt_seconds(seconds: float) -> str:
 
 class SummaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "done", "Done", id="summary.done"),
-        Binding("r", "review", "Review", id="summary.review"),
-        Binding("s", "stats", "Stats", id="summary.stats"),
+        Binding("escape,enter", "done", N_("Done"), id="summary.done"),
+        Binding("r", "review", N_("Review"), id="summary.review"),
+        Binding("s", "stats", N_("Stats"), id="summary.stats"),
     ]
 
     def __init__(self, session: Session, summary: Summary, title: str) -> None:
@@ -45,34 +46,35 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         s, library = self.summary, self.session.library
-        report = "report" if s.kind == "mock" else "session over"
+        report = _("report") if s.kind == "mock" else _("session over")
         self.query_one("#summary-title", Static).update(f"{self.title_text} · {report}")
         skipped = len(self.session.skipped)
         if s.answered:
-            score = f"Score: {s.correct} of {s.answered} correct ({s.score:.0%}) in {fmt_seconds(s.seconds)}."
+            score = _("Score: {correct} of {answered} correct ({score:.0%}) in {time}.").format(
+                correct=s.correct, answered=s.answered, score=s.score, time=fmt_seconds(s.seconds))
         else:
-            score = "Nothing answered."
+            score = _("Nothing answered.")
         if skipped:
-            score += f" Skipped: {skipped}."
+            score += " " + _("Skipped: {n}.").format(n=skipped)
         self.query_one("#score", Static).update(score)
         table = self.query_one("#per-category", BarTable)
-        table.add_columns("category", "answered", "correct", "score")
+        table.add_columns(N_("category"), N_("answered"), N_("correct"), N_("score"))
         for category, (answered, correct) in s.per_category.items():
             table.add_row(category, str(answered), str(correct), table.bar(correct / answered if answered else 0))
         table.display = bool(s.per_category)
         weakest = self.query_one("#weakest", Static)
-        weakest.update("Weakest topics: " + ", ".join(f"{t} ({ok}/{n})" for t, n, ok in s.weakest_tags))
+        weakest.update(_("Weakest topics: ") + ", ".join(f"{t} ({ok}/{n})" for t, n, ok in s.weakest_tags))
         weakest.display = bool(s.weakest_tags)
         revisit = self.query_one("#revisit", Static)
         width = max((len(gid) for gid in s.to_revisit), default=0)
         room = max(20, self.app.size.width - width - 10)  # the prompt's start fits on the line, "…" included
         lines = [f"  {gid:<{width}}  {one_line(q.prompt, room) if (q := library.get(gid)) else ''}"
                  for gid in s.to_revisit]
-        revisit.update("Questions to revisit:\n" + "\n".join(lines))
+        revisit.update(_("Questions to revisit:") + "\n" + "\n".join(lines))
         revisit.display = bool(s.to_revisit)
-        due = f"Due by the end of tomorrow: {s.due_tomorrow}."
+        due = _("Due by the end of tomorrow: {n}.").format(n=s.due_tomorrow)
         if s.next_due:
-            due += f" Next review {fmt_due(s.next_due, self.session.clock())}."
+            due += " " + _("Next review {when}.").format(when=fmt_due(s.next_due, self.session.clock()))
         self.query_one("#due-tomorrow", Static).update(due)
 
     def action_done(self) -> None:

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList, TextArea
 from textual.widgets.option_list import Option
 
+from quizzer.i18n import N_, _
 from quizzer.model import Question
 
 LETTERS = string.ascii_lowercase[:8]  # banks allow at most 8 choices
@@ -72,7 +73,7 @@ class MultiAnswer(OptionList):
     choice wraps (nothing to read is ever cut) and shows [x] or [ ], not a tick by colour alone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*_key_bindings("tick"), Binding("space", "tick_highlighted", show=False),
-                                             Binding("enter", "submit", "Submit", show=False)]
+                                             Binding("enter", "submit", N_("Submit"), show=False)]
 
     def __init__(self, choices: Sequence[str], *, id: str | None = None) -> None:
         self.labels = [choice_label(i, c).plain for i, c in enumerate(choices)]
@@ -109,12 +110,12 @@ class TrueFalseAnswer(OptionList):
     """`truefalse`: t or f (also y/n, 1/2), or arrows and Enter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t,y,1", "pick(True)", "True", show=False),
-        Binding("f,n,2", "pick(False)", "False", show=False),
+        Binding("t,y,1", "pick(True)", N_("True"), show=False),
+        Binding("f,n,2", "pick(False)", N_("False"), show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Option("True  (t)"), Option("False (f)"), id=id)
+        super().__init__(Option(_("True") + "  (t)"), Option(_("False") + " (f)"), id=id)
 
     def action_pick(self, value: bool) -> None:
         self.highlighted = 0 if value else 1
@@ -193,11 +194,14 @@ def answer_hint(q: Question, count: int) -> str:
     """One line saying how to answer, shown above the input."""
     last = LETTERS[count - 1] if count else "a"
     return {
-        "mcq": f"Pick one: ↑↓ and Enter, or 1-{count} / a-{last}.",
-        "multi": f"Tick every right choice: Space or 1-{count} / a-{last}; Enter submits.",
-        "truefalse": "True or false? Press t or f.",
-        "short": "Type your answer and press Enter.",
-        "numeric": f"Type a number{' (in ' + q.unit + ')' if q.unit else ''} and press Enter.",
-        "open": "Write your answer (optional), then press ctrl+r to reveal the model answer.",
-        "code": f"Write {q.entry}(). ctrl+r runs the cases (practice), ctrl+g submits, ctrl+o opens $EDITOR.",
+        "mcq": _("Pick one: ↑↓ and Enter, or 1-{count} / a-{last}.").format(count=count, last=last),
+        "multi": _("Tick every right choice: Space or 1-{count} / a-{last}; Enter submits.").format(
+            count=count, last=last),
+        "truefalse": _("True or false? Press t or f."),
+        "short": _("Type your answer and press Enter."),
+        "numeric": (_("Type a number (in {unit}) and press Enter.").format(unit=q.unit) if q.unit
+                    else _("Type a number and press Enter.")),
+        "open": _("Write your answer (optional), then press ctrl+r to reveal the model answer."),
+        "code": _("Write {entry}(). ctrl+r runs the cases (practice), ctrl+g submits, ctrl+o opens $EDITOR.").format(
+            entry=q.entry),
     }.get(q.type, "")

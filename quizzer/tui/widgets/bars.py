@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from quizzer.i18n import N_, _
+
 BAR_WIDTH = 12
 NARROW_BAR_WIDTH = 8  # below 100 columns, so that tables fit 80
 CELL_GAP = 2
@@ -53,11 +55,11 @@ class BarTable(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "bar-table--header", "bar-table--cursor", "bar-table--filled", "bar-table--empty", "bar-table--dim"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("home", "cursor_first", "First", show=False, id="table.first"),
-        Binding("end", "cursor_last", "Last", show=False, id="table.last"),
-        Binding("enter", "select", "Select", show=False, id="table.select"),
+        Binding("up,k", "cursor_up", N_("Up"), show=False, id="table.up"),
+        Binding("down,j", "cursor_down", N_("Down"), show=False, id="table.down"),
+        Binding("home", "cursor_first", N_("First"), show=False, id="table.first"),
+        Binding("end", "cursor_last", N_("Last"), show=False, id="table.last"),
+        Binding("enter", "select", N_("Select"), show=False, id="table.select"),
     ]
     cursor_row: reactive[int] = reactive(0)
 
@@ -83,6 +85,7 @@ class BarTable(Widget):
     # ---- content ---------------------------------------------------------------------------------
 
     def add_columns(self, *labels: str) -> None:
+        """Column labels are catalog messages (marked with N_), drawn in the language of the moment."""
         self.columns = labels
         self.refresh(layout=True)
 
@@ -116,14 +119,18 @@ class BarTable(Widget):
         return (1 if self.columns else 0) + len(self.rows)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        widths = column_widths([self.columns, *self.rows])
+        widths = column_widths([self.header(), *self.rows])
         return sum(widths) + CELL_GAP * len(widths)
 
+    def header(self) -> tuple[str, ...]:
+        return tuple(_(label) for label in self.columns)
+
     def render(self) -> Text:
-        widths = column_widths([self.columns, *self.rows])
+        header = self.header()
+        widths = column_widths([header, *self.rows])
         lines = Text(no_wrap=True, overflow="crop", end="")
-        if self.columns:
-            lines.append_text(self._line(self.columns, widths, self.get_component_rich_style("bar-table--header")))
+        if header:
+            lines.append_text(self._line(header, widths, self.get_component_rich_style("bar-table--header")))
         for index, row in enumerate(self.rows):
             style = Style()
             if self.show_cursor and index == self.cursor_row:

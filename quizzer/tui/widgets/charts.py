@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-WEEKDAY_LABELS = ("Mon ", "    ", "Wed ", "    ", "Fri ", "    ", "Sun ")
+from quizzer.i18n import N_, _
+
+WEEKDAY_LABELS = (N_("Mon"), "", N_("Wed"), "", N_("Fri"), "", N_("Sun"))  # every other day, to stay light
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 
@@ -53,7 +56,8 @@ class Heatmap(Widget):
                 previous_month = monday.month
         out = Text("".join(months).rstrip() + "\n", style=label)
         for weekday in range(7):
-            out.append(WEEKDAY_LABELS[weekday], style=label)
+            name = _(WEEKDAY_LABELS[weekday]) if WEEKDAY_LABELS[weekday] else ""
+            out.append(name + " " * max(0, 4 - cell_len(name)), style=label)
             for week in range(weeks):
                 day = start + timedelta(days=7 * week + weekday)
                 if first <= day <= self.today:
@@ -62,10 +66,10 @@ class Heatmap(Widget):
                 else:
                     out.append("  ")
             out.append("\n")
-        out.append("    Less ", style=label)
+        out.append("    " + _("Less") + " ", style=label)
         for level in range(5):
             out.append("■ ", style=self.get_component_rich_style(f"heatmap--l{level}"))
-        out.append("More", style=label)
+        out.append(_("More"), style=label)
         return out
 
 

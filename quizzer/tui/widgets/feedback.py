@@ -11,7 +11,8 @@ from textual.widgets import Markdown, Static
 
 from quizzer.answers import answer_line, code_markdown, teaching_markdown
 from quizzer.grading import Grade
-from quizzer.labels import RATINGS, VERDICT_MARKS, VERDICTS
+from quizzer.i18n import _
+from quizzer.labels import RATINGS, VERDICT_MARKS, rating_name, verdict_text
 from quizzer.model import Library, Question
 
 
@@ -35,18 +36,18 @@ class FeedbackPanel(Vertical):
         verdict = self.query_one("#verdict", Static)
         verdict.set_classes(f"-{result.verdict}")
         if q.type == "open":
-            headline = "Compare your answer with the model answer, then rate yourself."
+            headline = _("Compare your answer with the model answer, then rate yourself.")
             if not text:
-                headline = "Answer revealed. Rate how well you knew it."
+                headline = _("Answer revealed. Rate how well you knew it.")
         else:
-            headline = VERDICTS.get(result.verdict, result.verdict)
+            headline = verdict_text(result.verdict)
         note = f" {result.note}" if result.note and (text or q.type != "open") else ""
         verdict.update(f"{VERDICT_MARKS.get(result.verdict, '')} {headline}{note}")
         your = self.query_one("#your-answer", Static)
-        your.update(f"Your answer: {' '.join(text.split())}" if text else "")
+        your.update(_("Your answer: {text}").format(text=" ".join(text.split())) if text else "")
         your.display = bool(text) and q.type not in ("open", "code")
         correct = self.query_one("#correct-answer", Static)
-        correct.update(f"Answer: {answer_line(q)}")
+        correct.update(_("Answer: {answer}").format(answer=answer_line(q)))
         correct.display = q.type not in ("open", "code")
         body = (code_markdown(library, q, result.run) if q.type == "code"
                 else teaching_markdown(library, q, result.covered, bool(text)))
@@ -54,11 +55,11 @@ class FeedbackPanel(Vertical):
         self.query_one("#feedback-body", VerticalScroll).scroll_home(animate=False)
 
     def show_rating(self, chosen: int, proposed: int) -> None:
-        line = Text("Rating: ")
-        for value, name in RATINGS.items():
+        line = Text(_("Rating: "))
+        for value in RATINGS:
             style = "feedback--chosen" if value == chosen else "feedback--other"
             mark = "▶" if value == chosen else " "  # the choice shows by a marker too, not by colour alone
-            line.append(f"{mark}{value} {name} ", style=self.get_component_rich_style(style))
+            line.append(f"{mark}{value} {rating_name(value)} ", style=self.get_component_rich_style(style))
             line.append(" ")
-        line.append(f"(proposed {RATINGS[proposed]}) · Enter: next")
+        line.append(_("(proposed {rating}) · Enter: next").format(rating=rating_name(proposed)))
         self.query_one("#rating", Static).update(line)

@@ -17,6 +17,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from quizzer.i18n import _
+
 GAP = "  "
 
 
@@ -37,10 +39,10 @@ def shown_keys(screen: Screen[Any]) -> tuple[list[Key], Key | None]:
     actions: set[str] = set()
     for key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
         if key == palette_key:
-            palette = Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+            palette = Key(binding.key, app.get_key_display(binding), _(binding.description), enabled)
         elif binding.show and binding.action not in actions:
             actions.add(binding.action)
-            keys.append(Key(binding.key, app.get_key_display(binding), binding.description, enabled))
+            keys.append(Key(binding.key, app.get_key_display(binding), _(binding.description), enabled))
     return keys, palette
 
 
