@@ -28,7 +28,7 @@ from quizzer import __version__
 from quizzer.model import Article, Bank, Question
 from quizzer.paths import resolved
 
-FORMAT = 3
+FORMAT = 4
 CACHE_ENV = "QUIZZER_CACHE_DIR"
 MAX_HEADER = 4096  # bytes: the JSON header line is far shorter; anything longer is not ours
 QUESTION_FIELDS = [f.name for f in fields(Question) if f.init]
@@ -190,8 +190,9 @@ class BankCache:
         if entry is None or rows is None:
             return None
         try:
-            category, title, description, _ = entry["data"]
-            return Bank(category, title, description, tuple(Question(*row) for row in marshal.loads(rows)), str(file))
+            category, title, description, _, zh_title, zh_description = entry["data"]
+            questions = tuple(Question(*row) for row in marshal.loads(rows))
+            return Bank(category, title, description, questions, str(file), zh_title, zh_description)
         except (TypeError, KeyError, ValueError, EOFError):
             return None
 
@@ -201,7 +202,7 @@ class BankCache:
         if entry is None:
             return None
         try:
-            category, _, _, gids = entry["data"]
+            category, _, _, gids, _, _ = entry["data"]
         except (TypeError, KeyError, ValueError):
             return None
         if not isinstance(category, str) or not isinstance(gids, tuple) \
@@ -212,7 +213,8 @@ class BankCache:
     def put_bank(self, file: Path, catalog: str, bank: Bank) -> None:
         # Field by field (not astuple, which would copy nested tuples): rows stay positional.
         rows = tuple(tuple(getattr(q, name) for name in QUESTION_FIELDS) for q in bank.questions)
-        data = (bank.category, bank.title, bank.description, tuple(q.gid for q in bank.questions))
+        data = (bank.category, bank.title, bank.description, tuple(q.gid for q in bank.questions), bank.zh_title,
+                bank.zh_description)
         self._put(f"bank:{resolved(file)}", file, catalog, data, marshal.dumps(rows))
 
     def save(self) -> None:

@@ -28,6 +28,7 @@ from quizzer.problems import KeyPath, Problem
 from quizzer.safetext import BIDI
 from quizzer.schema import (
     ARTICLE_KEYS,
+    BANK_ZH_KEYS,
     SLUG,
     TOP_KEYS,
     TOP_REQUIRED,
@@ -137,6 +138,16 @@ def load_bank(path: Path, articles: dict[str, Article]) -> tuple[Bank | None, li
     description = data.get("description", "")
     if "description" in data:
         description = c.text(("description",), description, "description") or ""
+    zh_title = zh_description = ""
+    if "zh" in data:
+        zh = data["zh"]
+        if not isinstance(zh, dict):
+            c.add(("zh",), f"zh must be a mapping with the bank's title and description in Chinese, not {kind_of(zh)}")
+        else:
+            c.mapping_keys(("zh",), zh, BANK_ZH_KEYS, ("title",), "the bank's zh block")
+            zh_title = c.text(("zh", "title"), zh.get("title"), "zh title") or "" if "title" in zh else ""
+            if "description" in zh:
+                zh_description = c.text(("zh", "description"), zh["description"], "zh description") or ""
     questions: list[Question] = []
     raw_questions = data.get("questions")
     if "questions" in data and (not isinstance(raw_questions, list) or not raw_questions):
@@ -155,7 +166,7 @@ def load_bank(path: Path, articles: dict[str, Article]) -> tuple[Bank | None, li
     problems = _finish(locator, c, problems)
     if problems or not isinstance(category, str) or title is None:
         return None, problems
-    return Bank(category, title, str(description), tuple(questions), str(path)), []
+    return Bank(category, title, str(description), tuple(questions), str(path), zh_title, zh_description), []
 
 
 # ---- discovery -------------------------------------------------------------------------------

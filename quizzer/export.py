@@ -91,15 +91,16 @@ def _question_body(q: Question, answers: bool) -> list[str]:
 
 def category_markdown(library: Library, category: str, answers: bool, lang: str = "en") -> str:
     questions = library.in_category(category)
-    descriptions = [b.description for b in library.ordered_banks() if b.category == category and b.description]
-    parts = [f"# {safe_inline(library.title_of(category))}"]
-    parts += [safe_block(d) for d in descriptions]
+    banks = [b for b in library.ordered_banks() if b.category == category]
+    descriptions = [b.zh_description if lang == "zh" and b.zh_description else b.description for b in banks]
+    parts = [f"# {safe_inline(library.title_of(category, lang))}"]
+    parts += [safe_block(d) for d in descriptions if d]
     parts.append(f"{len(questions)} questions. [Back to the index](README.md)")
     parts += [page_markdown(library, q, n, answers, lang) for n, q in enumerate(questions, 1)]
     return "\n\n".join(parts) + "\n"
 
 
-def index_markdown(library: Library, categories: Sequence[str], answers: bool) -> str:
+def index_markdown(library: Library, categories: Sequence[str], answers: bool, lang: str = "en") -> str:
     total = sum(len(library.in_category(c)) for c in categories)
     lines = [
         "# quizzer question banks",
@@ -111,7 +112,7 @@ def index_markdown(library: Library, categories: Sequence[str], answers: bool) -
         "| --- | ---: |",
     ]
     for c in categories:
-        title = escape_link_text(library.title_of(c)).replace("|", "\\|")
+        title = escape_link_text(library.title_of(c, lang)).replace("|", "\\|")
         lines.append(f"| [{title}]({c}.md) | {len(library.in_category(c))} |")
     return "\n".join(lines) + "\n"
 
@@ -121,7 +122,7 @@ def export_markdown(library: Library, out: Path, categories: Sequence[str] = (),
     """Write `README.md` and `<category>.md` files into `out` as a whole (see `safefile.write_folder`);
     returns the paths written."""
     chosen = [c for c in library.categories() if not categories or c in categories]
-    pages = {"README.md": index_markdown(library, chosen, answers)}
+    pages = {"README.md": index_markdown(library, chosen, answers, lang)}
     for c in chosen:
         pages[f"{c}.md"] = category_markdown(library, c, answers, lang)
     return write_folder(out, pages, force)

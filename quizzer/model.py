@@ -131,6 +131,10 @@ class Bank:
     description: str
     questions: tuple[Question, ...]
     path: str
+    zh_title: str = ""  # the title and description in Chinese, where the bank gives them
+    zh_description: str = ""
+
+
 
 
 class Counted(Protocol):
@@ -216,10 +220,11 @@ class Library:
             sizes[bank.category] += len(bank.questions)
         return sizes
 
-    def title_of(self, category: str) -> str:
+    def title_of(self, category: str, lang: str = "en") -> str:
+        """The bank's title in `lang` where it has one, else in English."""
         for bank in self.ordered_banks():
             if bank.category == category:
-                return bank.title
+                return bank.zh_title if lang == "zh" and bank.zh_title else bank.title
         return category
 
     def ref_link(self, ref: str) -> tuple[str, str]:

@@ -56,7 +56,7 @@ def _inline(token: Token) -> str:
 _SOFT = "\x00"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -68,9 +68,9 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     lines: list[str] = []
     for n, para in enumerate(text.split("\n")):
         prefix = first if n == 0 else rest
-        if _display_width(para) + len(prefix) <= width:
+        if display_width(para) + len(prefix) <= width:
             lines.append(prefix + para)
-        elif _display_width(para) == len(para):  # no wide characters: textwrap knows best
+        elif display_width(para) == len(para):  # no wide characters: textwrap knows best
             lines += textwrap.wrap(para, width=width, initial_indent=prefix, subsequent_indent=rest,
                                    break_long_words=False, break_on_hyphens=False) or [prefix]
         else:
@@ -83,7 +83,7 @@ def _wrap_wide(para: str, width: int, first: str, rest: str) -> list[str]:
     lines: list[str] = []
     line, used = first, len(first)
     for piece in _PIECES.findall(para):
-        size = _display_width(piece)
+        size = display_width(piece)
         if used + size > width and line.strip():
             lines.append(line.rstrip())
             line, used = rest, len(rest)

@@ -9,6 +9,7 @@ from datetime import datetime
 from quizzer.answers import answer_line
 from quizzer.i18n import _
 from quizzer.model import LEVELS, Library, Question
+from quizzer.plaintext import display_width
 
 LETTERS = string.ascii_uppercase
 
@@ -63,6 +64,15 @@ def fmt_due(when: datetime, now: datetime) -> str:
 
 
 def one_line(text: str, width: int = 80) -> str:
-    """Text folded onto one line and cut with an ellipsis to fit `width`."""
+    """Text folded onto one line and cut with an ellipsis to fit `width` terminal cells (a Chinese
+    character takes two)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    if display_width(flat) <= width:
+        return flat
+    cut, used = [], 0
+    for ch in flat:
+        used += display_width(ch)
+        if used > width - 1:
+            break
+        cut.append(ch)
+    return "".join(cut) + "…"

@@ -29,7 +29,8 @@ from quizzer.safetext import BIDI, CONTROL
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 MAX_FIELD_CHARS = 20_000  # the longest model answer in the shipped banks is about 3,000
-TOP_KEYS = ("category", "title", "description", "questions")
+TOP_KEYS = ("category", "title", "description", "zh", "questions")
+BANK_ZH_KEYS = ("title", "description")  # a bank's own zh block: its title and description in Chinese
 TOP_REQUIRED = ("category", "title", "questions")
 COMMON_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs", "tags", "zh")
 REQUIRED_KEYS = ("id", "type", "level", "prompt", "answer", "explanation", "refs")

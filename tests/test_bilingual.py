@@ -50,3 +50,17 @@ def test_export_in_both_languages_keeps_the_letters(tmp_path: Path) -> None:
     english, chinese = page.split("**中文**", 1)
     letter = next(line.split(".")[0][-1] for line in english.splitlines() if "Memory bandwidth" in line)
     assert f"- {letter}. 显存带宽" in chinese
+
+
+def test_a_bank_title_in_chinese_is_used_where_chinese_is_shown(tmp_path: Path) -> None:
+    from quizzer.banks import check
+    from quizzer.paths import shipped_catalog
+
+    library = check([ZH_BANKS], shipped_catalog()).library
+    assert library is not None
+    assert library.title_of("inference") == "Bilingual test bank"
+    assert library.title_of("inference", "zh") == "双语测试题库"
+    assert library.title_of("base", "zh") == "base"  # no bank: the category's id, never blank
+    out = run("export", "markdown", "--out", str(tmp_path / "md"), "--lang", "zh")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "md" / "inference.md").read_text().startswith("# 双语测试题库")

@@ -8,7 +8,7 @@ import pytest
 
 from quizzer.banks import check
 from quizzer.paths import shipped_banks_dir, shipped_catalog
-from quizzer.plaintext import _display_width, to_text
+from quizzer.plaintext import display_width, to_text
 
 BOLD = re.compile(r"\*\*[^\s*][^*]*[^\s*]\*\*")  # Markdown strong, not the ** of a power
 CASES = [
@@ -36,6 +36,6 @@ def test_every_shipped_text_wraps_within_the_width_without_raw_markdown() -> Non
             text = to_text(source, 60)
             prose = [line for line in text.splitlines() if not line.startswith("    ")]
             assert not any(BOLD.search(line) or "<https://" in line for line in prose), q.gid
-            too_wide = [line for line in prose if _display_width(line) > 60 and " " in line.strip()
-                        and not any(_display_width(w) > 40 for w in line.split())]
+            too_wide = [line for line in prose if display_width(line) > 60 and " " in line.strip()
+                        and not any(display_width(w) > 40 for w in line.split())]
             assert too_wide == [], (q.gid, too_wide[:1])

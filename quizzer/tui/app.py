@@ -45,7 +45,7 @@ SchedulerFactory = Callable[[Settings], Scheduler]
 class QuizzerApp(App[None]):
     CSS_PATH = "quizzer.tcss"
     TITLE = "quizzer"
-    SUB_TITLE = "interview prep for LLM engineering"
+    SUB_TITLE = N_("interview prep for LLM engineering")  # drawn through _() by the title bar
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {QuizzerCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]  # noqa: RUF012 (typed by Textual)
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f1,question_mark", "help", N_("Help"), id="app.help", show=False)]

@@ -26,7 +26,7 @@ class QuizzerCommands(Provider):
         ]
         for category in app.library.categories():
             found.append((_("Quiz: {category}").format(category=category),
-                          _("10 questions from {title}").format(title=app.library.title_of(category)),
+                          _("10 questions from {title}").format(title=app.library.title_of(category, app.lang)),
                           partial(app.start_quiz, {"categories": [category], "count": 10})))
         return found
 

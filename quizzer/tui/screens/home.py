@@ -98,7 +98,7 @@ class HomeScreen(Screen[None]):
             if stats is None:
                 table.add_row(category, table.dim(_("(no bank loaded)")), "-", "-", "-", "", key=category)
                 continue
-            table.add_row(category, one_line(app.library.title_of(category), title_width),
+            table.add_row(category, one_line(app.library.title_of(category, app.lang), title_width),
                           str(stats["questions"]), str(stats["seen"]),
                           str(stats["due_now"]), table.bar(stats["mastery"]), key=category)
         table.move_cursor(row=row)

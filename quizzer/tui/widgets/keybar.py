@@ -17,9 +17,10 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
-from quizzer.i18n import _
+from quizzer.i18n import N_, _
 
 GAP = "  "
+PALETTE = N_("palette")  # Textual's own description of its command palette key, in our catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ def shown_keys(screen: Screen[Any]) -> tuple[list[Key], Key | None]:
     actions: set[str] = set()
     for key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
         if key == palette_key:
-            palette = Key(binding.key, app.get_key_display(binding), _(binding.description), enabled)
+            palette = Key(binding.key, app.get_key_display(binding), _(PALETTE), enabled)
         elif binding.show and binding.action not in actions:
             actions.add(binding.action)
             keys.append(Key(binding.key, app.get_key_display(binding), _(binding.description), enabled))

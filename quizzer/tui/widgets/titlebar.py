@@ -13,6 +13,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from quizzer.i18n import _
+
 
 class TitleBar(Widget, can_focus=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"titlebar--subtitle"}
@@ -21,7 +23,7 @@ class TitleBar(Widget, can_focus=False):
     def render(self) -> Text:
         line = Text(self.app.title, no_wrap=True, overflow="ellipsis", end="")
         if self.app.sub_title:
-            line.append(f" — {self.app.sub_title}", self.get_component_rich_style("titlebar--subtitle"))
+            line.append(f" — {_(self.app.sub_title)}", self.get_component_rich_style("titlebar--subtitle"))
         return line
 
     def on_click(self, event: events.Click) -> None:
