@@ -154,7 +154,10 @@ _BankDumper.add_representer(str, _str)
 
 
 def bank_yaml(category: str, title: str, description: str, questions: list[dict[str, Any]]) -> str:
-    data = {"category": category, "title": title, "description": description, "questions": questions}
+    data: dict[str, Any] = {"category": category, "title": title}
+    if description.strip():
+        data["description"] = description
+    data["questions"] = questions
     body = yaml.dump(data, Dumper=_BankDumper, allow_unicode=True, sort_keys=False, width=110)
     return f"# Written by `quizzer import`. Importing the same cards again gives the same ids.\n{body}"
 
