@@ -94,8 +94,17 @@ def _prompt(q: Question) -> str:
     return markdown_html("\n\n".join(parts))
 
 
+def _number(value: float) -> str:
+    """A numeric answer written out in full where it is whole (`202,383,360`, not `2.02383e+08`)."""
+    return f"{int(value):,}" if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
+
+
 def _answer(q: Question) -> str:
-    parts = [answer_markdown(q)]
+    if q.type == "numeric" and isinstance(q.answer, float):
+        unit = f" {q.unit}" if q.unit else ""
+        parts = [safe_inline(f"{_number(q.answer)}{unit} (within ±{q.tolerance:.0%})")]
+    else:
+        parts = [answer_markdown(q)]
     if q.key_points:
         parts += ["**Key points**", "\n".join(list_item(k) for k in q.key_points)]
     return markdown_html("\n\n".join(parts))

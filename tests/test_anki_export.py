@@ -79,6 +79,8 @@ def test_deck_ids_are_fixed_and_distinct() -> None:
      ["class="]),
     ({"type": "numeric", "answer": 14.0, "unit": "GB", "tolerance": 0.05}, 1, ["Answer in GB, within ±5%"], []),
     ({"type": "numeric", "answer": 14.0, "unit": "GB", "tolerance": 0.05}, 3, ["14 GB", "±5%"], []),
+    ({"type": "numeric", "answer": 202383360.0, "unit": "parameters"}, 3, ["202,383,360 parameters"], ["e+"]),
+    ({"type": "numeric", "answer": 0.000125}, 3, ["0.000125"], []),
     ({"type": "mcq", "choices": ("one", "two <b>"), "answer": "one"}, 2, ["A. ", "B. ", "two &lt;b&gt;"], []),
     ({"key_points": ("first point",)}, 3, ["Key points", "first point"], []),
     ({"explanation": "See [the paper](https://arxiv.org/abs/1)"}, 4, ['<a href="https://arxiv.org/abs/1">'], []),

@@ -8,6 +8,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -16,9 +17,11 @@ import genanki
 import pytest
 from anki.collection import Collection, ExportAnkiPackageOptions
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizzer.anki_export import NoteTimes, export_anki, note_guid
-from quizzer.anki_read import read_notes
+from quizzer.anki_read import SourceNote, read_notes
 from quizzer.banks import check, load_bank
 from quizzer.card_import import bank_yaml, check_bank_text, questions_from, tag_slug
 from quizzer.cli import cli
@@ -264,3 +267,20 @@ def test_zh_bank_round_trip_validates(tmp_path: Path) -> None:
     result = questions_from(read_notes(tmp_path / "zh.apkg"))
     assert any("解码阶段" in q["prompt"] for q in result.questions)
     assert check_bank_text(bank_yaml("inference", "zh", "", result.questions), shipped_catalog()) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(fronts=st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=4),
+       back=st.text(min_size=1, max_size=200), html=st.booleans())
+def test_any_card_text_makes_a_bank_that_holds_exactly_it(fronts: list[str], back: str, html: bool) -> None:
+    notes = [SourceNote((("Front", f), ("Back", back)), (), f"g{i}", html, False, f"note {i}")
+             for i, f in enumerate(fronts)]
+    result = questions_from(notes, ref=REF)
+    if not result.questions:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bank.yaml"
+        path.write_text(bank_yaml("eval", "Any", "", result.questions), encoding="utf-8")
+        bank, problems = load_bank(path, {})
+    assert problems == [] and bank is not None
+    assert [(q.prompt, q.answer) for q in bank.questions] == [(q["prompt"], q["answer"]) for q in result.questions]
