@@ -63,6 +63,9 @@ def read_package(path: Path) -> list[SourceNote]:
     with _collection_file(path) as db:
         try:
             with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
+                # The file came from someone else: run none of its schema's functions, change nothing.
+                conn.execute("PRAGMA trusted_schema = OFF")
+                conn.execute("PRAGMA query_only = ON")
                 return _notes_of(conn)
         except sqlite3.DatabaseError as exc:
             raise CardImportError(f"cannot read {path}: its collection is not a readable database ({exc})") from None
@@ -224,12 +227,22 @@ def read_text(path: Path, columns: Sequence[str] = ()) -> list[SourceNote]:
     else:
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab", ".txt") or "\t" in (lines[0] if lines else "") \
             else ","
-    rows = list(csv.reader(io.StringIO("".join(lines)), delimiter=delimiter, strict=False))
+    rows: list[list[str]] = []
+    starts: list[int] = []  # the line each row starts on (a quoted cell may hold line breaks)
+    reader = csv.reader(io.StringIO("".join(lines)), delimiter=delimiter, strict=False)
+    ended = 0
+    try:
+        for row in reader:
+            starts.append(header_lines + ended + 1)
+            ended = reader.line_num
+            rows.append(row)
+    except csv.Error as exc:
+        raise CardImportError(f"cannot read {path}: line {header_lines + reader.line_num}: {exc}") from None
     roles, names, body_start = _columns(headers, rows, columns, path)
     is_html = headers.get("html", "false").strip().lower() == "true"
     notetype_col = _column_number(headers.get("notetype column"))
     notes = []
-    for i, row in enumerate(rows[body_start:], body_start + header_lines + 1):
+    for line, row in zip(starts[body_start:], rows[body_start:], strict=True):
         if not any(cell.strip() for cell in row):
             continue
         named: list[tuple[str, str]] = []
@@ -245,7 +258,7 @@ def read_text(path: Path, columns: Sequence[str] = ()) -> list[SourceNote]:
                 named.append((names[j] if j < len(names) else (role or f"column {j + 1}"), cell))
         notetype = row[notetype_col] if notetype_col is not None and notetype_col < len(row) else ""
         notes.append(SourceNote(tuple(named), tuple(tags), guid, is_html, notetype.lower().startswith("cloze"),
-                                f"line {i}"))
+                                f"line {line}"))
     return notes
 
 

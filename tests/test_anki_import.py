@@ -284,3 +284,12 @@ def test_any_card_text_makes_a_bank_that_holds_exactly_it(fronts: list[str], bac
         bank, problems = load_bank(path, {})
     assert problems == [] and bank is not None
     assert [(q.prompt, q.answer) for q in bank.questions] == [(q["prompt"], q["answer"]) for q in result.questions]
+
+
+def test_rows_are_named_by_the_line_they_start_on_and_a_huge_cell_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text('front,back\n"two\nlines",x\n\nthird,\n', encoding="utf-8")
+    assert questions_from(read_notes(tmp_path / "m.csv"), ref=REF).skipped == [("line 5", "the back is empty")]
+    (tmp_path / "huge.csv").write_text("front,back\nq," + "x" * 200_000 + "\n", encoding="utf-8")
+    code, output = import_cli(str(tmp_path / "huge.csv"), "--category", "eval", "--out", str(tmp_path / "o.yaml"),
+                              "--ref", REF)
+    assert code == 1 and "line 2" in output and "field larger" in output and not (tmp_path / "o.yaml").exists()
