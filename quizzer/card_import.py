@@ -43,7 +43,7 @@ class Imported:
 
 def _clean(text: str) -> str:
     """Text a bank may hold: no control or bidi characters (the validator refuses them)."""
-    return BIDI.sub("", CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    return BIDI.sub("", CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))).strip()
 
 
 def _markdown(note: SourceNote, value: str) -> tuple[str, int]:
