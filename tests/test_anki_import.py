@@ -269,9 +269,16 @@ def test_zh_bank_round_trip_validates(tmp_path: Path) -> None:
     assert check_bank_text(bank_yaml("inference", "zh", "", result.questions), shipped_catalog()) == []
 
 
+TAG_SOUP = st.lists(st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<br>", "<div>", "</div>", "<ul>", "<ol>", "<li>",
+                                      "</li>", "</ul>", "</ol>", "<pre>", "</pre>", "<code>", "</code>", "&lt;", "&amp;",
+                                      "*", "_", "`", "#", "- ", "1. ", "x", "中", " ", "\n", "<a href='https://a.b'>",
+                                      "</a>", "<img src=x>", "[sound:a.mp3]", "{{", "}}", ":", "'", '"']),
+                    min_size=1, max_size=40).map("".join)
+CARD_TEXT = st.one_of(st.text(min_size=1, max_size=120), TAG_SOUP)
+
+
 @settings(max_examples=150, deadline=None)
-@given(fronts=st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=4),
-       back=st.text(min_size=1, max_size=200), html=st.booleans())
+@given(fronts=st.lists(CARD_TEXT, min_size=1, max_size=4), back=CARD_TEXT, html=st.booleans())
 def test_any_card_text_makes_a_bank_that_holds_exactly_it(fronts: list[str], back: str, html: bool) -> None:
     notes = [SourceNote((("Front", f), ("Back", back)), (), f"g{i}", html, False, f"note {i}")
              for i, f in enumerate(fronts)]
