@@ -164,6 +164,8 @@ class NoteTimes:
         return mod
 
     def save(self) -> None:
+        with contextlib.suppress(OSError):  # a first run: the progress database's folder may not exist yet
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         write_text(self.path, [json.dumps(self.entries, ensure_ascii=False, sort_keys=True, indent=0), "\n"])
 
 
@@ -185,6 +187,7 @@ class AnkiExport:
     notes: int
     changed: int
     decks: int
+    warning: str = ""  # the record of note times could not be saved (the package was written)
 
 
 def is_quizzer_package(path: Path) -> bool:
@@ -225,5 +228,10 @@ def export_anki(library: Library, out: Path, times: NoteTimes, categories: Seque
     newest = max((n.mod for d in decks for n in d.notes), default=stamp_now)
     with replacing_path(out) as tmp:
         genanki.Package(decks).write_to_file(str(tmp), timestamp=newest)
-    times.save()  # only once the package is in place: a failed export leaves the record as it was
+    # Only once the package is in place: a failed export leaves the record as it was. A record that
+    # cannot be saved costs one export that updates every note again, so it is a warning, not a failure.
+    try:
+        times.save()
+    except ExportError as exc:
+        return AnkiExport(notes, changed, len(decks), f"{exc}; the next export will update every note once")
     return AnkiExport(notes, changed, len(decks))

@@ -257,3 +257,15 @@ def test_the_shipped_banks_import_into_anki(tmp_path: Path, collection: Collecti
     assert collection.db is not None
     guids = {str(g) for g in collection.db.list("SELECT guid FROM notes")}
     assert guids == {note_guid(q.gid) for q in lib}
+
+
+def test_a_record_that_cannot_be_saved_is_a_warning_and_the_package_is_written(tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("a file where the record's folder would be", encoding="utf-8")
+    result = export_anki(load(TEST_BANKS), tmp_path / "a.apkg", NoteTimes(tmp_path / "blocker" / "t.json"), now=T)
+    assert "next export will update every note once" in result.warning
+    assert len(package_notes(tmp_path / "a.apkg")) == 6
+
+
+def test_the_record_folder_is_made_on_a_first_run(tmp_path: Path) -> None:
+    result = export_anki(load(TEST_BANKS), tmp_path / "a.apkg", NoteTimes(tmp_path / "new" / "t.json"), now=T)
+    assert result.warning == "" and (tmp_path / "new" / "t.json").exists()

@@ -45,6 +45,8 @@ def export_anki_cmd(obj: Context, out_arg: str, categories: tuple[str, ...], lan
     result = export_anki(library, out, times, categories, lang=lang, force=force)
     click.echo(f"wrote {result.notes} notes in {result.decks} decks to {out} "
                f"({result.changed} new or changed since the last export)", err=True)
+    if result.warning:
+        click.echo(f"quizzer: warning: {one_line(result.warning)}", err=True)
 
 
 @click.command("import")
