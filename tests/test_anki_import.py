@@ -299,3 +299,18 @@ def test_rows_are_named_by_the_line_they_start_on_and_a_huge_cell_is_one_line(tm
     code, output = import_cli(str(tmp_path / "huge.csv"), "--category", "eval", "--out", str(tmp_path / "o.yaml"),
                               "--ref", REF)
     assert code == 1 and "line 2" in output and "field larger" in output and not (tmp_path / "o.yaml").exists()
+
+
+@pytest.mark.parametrize(("source", "columns", "message"), [
+    ("c.csv", "front,answer", "unknown column 'answer' in --columns"),
+    ("p.apkg", "front,back", "--columns applies to text and CSV files"),
+])
+def test_columns_are_checked(tmp_path: Path, source: str, columns: str, message: str) -> None:
+    if source.endswith(".apkg"):
+        export_anki(check([TEST_BANKS], shipped_catalog()).library or pytest.fail("no banks"), tmp_path / source,
+                    NoteTimes(tmp_path / "t.json"))
+    else:
+        (tmp_path / source).write_text("q,a\n", encoding="utf-8")
+    code, output = import_cli(str(tmp_path / source), "--category", "eval", "--out", str(tmp_path / "o.yaml"),
+                              "--ref", REF, "--columns", columns)
+    assert code == 1 and message in output and not (tmp_path / "o.yaml").exists()
