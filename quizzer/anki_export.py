@@ -215,7 +215,8 @@ def export_anki(library: Library, out: Path, times: NoteTimes, categories: Seque
     changed = notes = 0
     for category in chosen:
         name = f"{ROOT_DECK}::{category}"
-        deck = genanki.Deck(deck_id(name), name, description=text_html(library.title_of(category)))
+        titles = dict.fromkeys(library.title_of(category, t) for t in (("en", "zh") if lang == "both" else (lang,)))
+        deck = genanki.Deck(deck_id(name), name, description=text_html(" · ".join(titles)))
         for q in library.in_category(category):
             fields, tags = note_fields(library, q, lang), note_tags(q)
             before = times.entries.get(q.gid)
