@@ -38,6 +38,8 @@ GUID_NAMESPACE = "quizzer-question"
 # Chosen once at random and never to change: a new id would be a new note type in every collection
 # that imported an earlier export, with every note duplicated under it.
 MODEL_ID = 1_738_205_713
+# Adding, removing or renaming a field changes the note type's schema, and Anki then updates existing
+# notes only when the user asks it to merge note types: keep these as they are.
 FIELDS = ("GlobalId", "Prompt", "Choices", "Answer", "Explanation", "References", "Level", "Type")
 ROOT_DECK = "quizzer"
 

@@ -269,3 +269,23 @@ def test_a_record_that_cannot_be_saved_is_a_warning_and_the_package_is_written(t
 def test_the_record_folder_is_made_on_a_first_run(tmp_path: Path) -> None:
     result = export_anki(load(TEST_BANKS), tmp_path / "a.apkg", NoteTimes(tmp_path / "new" / "t.json"), now=T)
     assert result.warning == "" and (tmp_path / "new" / "t.json").exists()
+
+
+def test_a_failed_write_leaves_the_old_package_and_the_record_as_they_were(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = load(TEST_BANKS)
+    out, record = tmp_path / "a.apkg", tmp_path / "t.json"
+    export_anki(lib, out, NoteTimes(record), now=T)
+    package, times = out.read_bytes(), record.read_text(encoding="utf-8")
+
+    def half_written(self: object, file: str, timestamp: float | None = None) -> None:
+        Path(file).write_bytes(b"PK half a zip")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(genanki.Package, "write_to_file", half_written)
+    changed = dataclasses.replace(lib.banks[0], questions=tuple(dataclasses.replace(q, prompt=q.prompt + " (edited)")
+                                                                for q in lib.banks[0].questions))
+    with pytest.raises(ExportError, match="No space left on device"):
+        export_anki(Library((changed, *lib.banks[1:]), lib.articles), out, NoteTimes(record), now=T + 10)
+    assert out.read_bytes() == package and record.read_text(encoding="utf-8") == times
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.apkg", "t.json"]
