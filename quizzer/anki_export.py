@@ -42,6 +42,7 @@ MODEL_ID = 1_738_205_713
 # notes only when the user asks it to merge note types: keep these as they are.
 FIELDS = ("GlobalId", "Prompt", "Choices", "Answer", "Explanation", "References", "Level", "Type")
 ROOT_DECK = "quizzer"
+MAX_OWN_COLLECTION = 256 << 20  # the shipped banks in both languages make about 5 MiB
 
 FRONT = """<div class="meta">{{Type}} · level {{Level}}</div>
 <div class="prompt">{{Prompt}}</div>
@@ -196,6 +197,8 @@ def is_quizzer_package(path: Path) -> bool:
     """Whether `path` is a package quizzer wrote (it holds quizzer's note type), which an export may replace."""
     try:
         with zipfile.ZipFile(path) as package, tempfile.TemporaryDirectory() as tmp:
+            if package.getinfo("collection.anki2").file_size > MAX_OWN_COLLECTION:
+                return False  # larger than any export of ours: not unpacked to find out
             db = Path(package.extract("collection.anki2", tmp))
             with contextlib.closing(sqlite3.connect(db)) as conn:
                 (models,) = conn.execute("SELECT models FROM col").fetchone()
