@@ -278,11 +278,12 @@ def test_a_failed_write_leaves_the_old_package_and_the_record_as_they_were(tmp_p
     export_anki(lib, out, NoteTimes(record), now=T)
     package, times = out.read_bytes(), record.read_text(encoding="utf-8")
 
-    def half_written(self: object, file: str, timestamp: float | None = None) -> None:
-        Path(file).write_bytes(b"PK half a zip")
+    def disk_full(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
+        assert self.fp is not None
+        self.fp.write(b"half a collection")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(genanki.Package, "write_to_file", half_written)
+    monkeypatch.setattr(zipfile.ZipFile, "write", disk_full)
     changed = dataclasses.replace(lib.banks[0], questions=tuple(dataclasses.replace(q, prompt=q.prompt + " (edited)")
                                                                 for q in lib.banks[0].questions))
     with pytest.raises(ExportError, match="No space left on device"):
