@@ -94,8 +94,10 @@ class _Converter(HTMLParser):
                 self.out.append("[")
         elif tag in ("td", "th"):
             self.out.append(" | ")
+        elif tag == "sup":
+            self.out.append("^")  # x<sup>2</sup> reads x^2, as people type it
         elif tag in BLOCK_TAGS:
-            self._break(tag != "tr")
+            self._break()
             if tag.startswith("h") and tag[1:].isdigit():
                 self.out.append("**")
 
@@ -133,7 +135,7 @@ class _Converter(HTMLParser):
         elif tag in BLOCK_TAGS:
             if tag.startswith("h") and tag[1:].isdigit():
                 self.out.append("**")
-            self._break(tag != "tr")
+            self._break()
 
     def _close_emphasis(self, marker: str, start: int) -> None:
         """Close `**`/`*` opened at `out[start]`: around nothing it is dropped, and spaces move outside

@@ -98,6 +98,8 @@ def import_cli(*args: str) -> tuple[int, str]:
     ('<img src="x.png"> text [sound:a.mp3]', "text", 2),
     ("<b></b><i> </i>", "", 0),
     ("中文<br>问题", "中文\n\n问题", 0),
+    ("d<sup>2</sup> and H<sub>2</sub>O", "d^2 and H2O", 0),
+    ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>", "| a | b\n\n| c | d", 0),
 ])
 def test_html_to_markdown(html: str, markdown: str, media: int) -> None:
     converted = html_to_markdown(html)
