@@ -57,8 +57,9 @@ class _Converter(HTMLParser):
         self.emphasis: list[tuple[str, int]] = []  # open <b>/<i> tags and where their marker is in `out`
 
     # -- structure
-    def _break(self, blank: bool = True) -> None:
-        self.out.append("\n\n" if blank and not self.lists else "\n")
+    def _break(self) -> None:
+        """A new paragraph; inside a list, a new line (a blank line would end the item)."""
+        self.out.append("\n" if self.lists else "\n\n")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROPPED_TAGS:
