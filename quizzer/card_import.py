@@ -64,6 +64,19 @@ def tag_slug(tag: str) -> str | None:
     return slug if slug and SLUG.match(slug) else None
 
 
+def _tags(source: Sequence[str], dropped: set[str]) -> list[str]:
+    """The slugs of `source`'s tags, each once; tags with no slug are added to `dropped` (quizzer's own
+    category, level and type tags are left out quietly: the bank says those in its own keys)."""
+    tags: list[str] = []
+    for tag in source:
+        slug = tag_slug(tag)
+        if slug is None and not OWN_META_TAG.match(tag):
+            dropped.add(tag)
+        elif slug is not None and slug not in tags:
+            tags.append(slug)
+    return tags
+
+
 def question_id(note: SourceNote, front: str) -> str:
     """From the source's own identity when it has one, else from the front text (spacing aside)."""
     if note.guid:
@@ -123,14 +136,7 @@ def questions_from(notes: Sequence[SourceNote], ref: str | None = None, level: i
         refs = [links[0]] if links else [ref] if ref else []
         if not refs:
             result.without_ref.append(note.where)
-        tags: list[str] = []
-        for tag in note.tags:
-            slug = tag_slug(tag)
-            if slug is None:
-                if not OWN_META_TAG.match(tag):
-                    result.tags_dropped.add(tag)
-            elif slug not in tags:
-                tags.append(slug)
+        tags = _tags(note.tags, result.tags_dropped)
         question: dict[str, Any] = {"id": qid, "type": "open", "level": level, "prompt": front, "answer": back,
                                     "explanation": explanation, "refs": refs}
         if tags:
