@@ -22,7 +22,7 @@ import yaml
 from quizzer.anki_read import SourceNote, role_of
 from quizzer.errors import CardImportError
 from quizzer.html_to_markdown import html_to_markdown, plain_markdown
-from quizzer.mdsafe import is_web_link, links_in
+from quizzer.mdsafe import bad_links, is_web_link, links_in
 from quizzer.safetext import BIDI, CONTROL
 from quizzer.schema import MAX_FIELD_CHARS, SLUG
 
@@ -47,10 +47,14 @@ def _clean(text: str) -> str:
 
 
 def _markdown(note: SourceNote, value: str) -> tuple[str, int]:
+    """A field as bank Markdown, and how many images or sounds it lost. HTML is converted; other text
+    (a spreadsheet's cells) is taken as the Markdown it most likely is, as written, unless it holds a
+    link a bank may not have (not https), when it is escaped so that it reads as the text it is."""
     if note.html:
         converted = html_to_markdown(value)
         return _clean(converted.markdown), converted.media
-    return _clean(plain_markdown(value)), 0
+    text = _clean(value)
+    return (text if not bad_links(text) else _clean(plain_markdown(value))), 0
 
 
 def tag_slug(tag: str) -> str | None:

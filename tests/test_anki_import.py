@@ -110,6 +110,19 @@ def test_plain_text_is_escaped_not_interpreted() -> None:
     assert plain_markdown("a*b* [x] <y>") == "a\\*b\\* \\[x\\] \\<y>"
 
 
+@pytest.mark.parametrize(("cell", "markdown"), [
+    ("What is `x_1 * 2`?", "What is `x_1 * 2`?"),                     # a spreadsheet's Markdown, as written
+    ("See [it](https://a.org/x)", "See [it](https://a.org/x)"),
+    ("See [it](http://a.org/x)", "See \\[it\\](http://a.org/x)"),    # a link a bank may not hold: text
+    ("[j](javascript:alert(1))", "\\[j\\](javascript:alert(1))"),
+])
+def test_text_cells_are_markdown_unless_they_hold_a_refused_link(tmp_path: Path, cell: str, markdown: str) -> None:
+    note = SourceNote((("front", cell), ("back", "b")), (), "", False, False, "line 2")
+    (question,) = questions_from([note], ref=REF).questions
+    assert question["prompt"] == markdown
+    assert check_bank_text(bank_yaml("eval", "t", "", [question]), None) == []
+
+
 @pytest.mark.parametrize(("tag", "slug"), [
     ("LLM::Inference", "llm-inference"), ("Hard", "hard"), ("中文", None), ("quizzer::tag::kv-cache", "kv-cache"),
     ("quizzer::level::senior", None), ("a__b", "a-b"),
