@@ -27,7 +27,7 @@ from quizzer.errors import CardImportError
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 MAX_COLLECTION_BYTES = 1 << 30  # a collection unpacked larger than this is refused, not filled into the disk
 MAX_TEXT_BYTES = 64 << 20
-ROLES = ("front", "back", "tags", "guid", "explanation", "choices", "ignore")
+ROLES = ("front", "back", "tags", "guid", "deck", "explanation", "choices", "ignore")
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 
 
@@ -41,6 +41,12 @@ class SourceNote:
     html: bool  # whether the values are HTML (Anki fields) or plain text
     cloze: bool  # a cloze note type: its cards are text with gaps, which quizzer cannot ask yet
     where: str  # "note 3", "line 12": for the report
+    deck: str = ""  # the deck of its first card (`Parent::Child`), where the source says
+
+    def in_deck(self, deck: str) -> bool:
+        """Whether the note is in `deck` or one of its subdecks (case aside, as Anki compares names)."""
+        mine, wanted = self.deck.casefold(), deck.casefold()
+        return mine == wanted or mine.startswith(wanted + "::")
 
 
 def read_notes(path: Path, columns: Sequence[str] = ()) -> list[SourceNote]:
@@ -116,13 +122,31 @@ def _notes_of(conn: sqlite3.Connection) -> list[SourceNote]:
     if "notes" not in tables:
         raise sqlite3.DatabaseError("no notes table")
     names, cloze = _note_types(conn, tables)
+    decks = _decks_of_notes(conn, tables)
     notes = []
-    for n, (guid, mid, tags, flds) in enumerate(conn.execute("SELECT guid, mid, tags, flds FROM notes ORDER BY id"), 1):
+    rows = conn.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")
+    for n, (nid, guid, mid, tags, flds) in enumerate(rows, 1):
         values = str(flds).split("\x1f")
         field_names = names.get(mid, [])
         named = tuple((field_names[i] if i < len(field_names) else f"field {i + 1}", v) for i, v in enumerate(values))
-        notes.append(SourceNote(named, tuple(str(tags).split()), str(guid), True, mid in cloze, f"note {n}"))
+        notes.append(SourceNote(named, tuple(str(tags).split()), str(guid), True, mid in cloze, f"note {n}",
+                                decks.get(nid, "")))
     return notes
+
+
+def _decks_of_notes(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
+    """Note id -> the name of its first card's deck (its home deck while it sits in a filtered one)."""
+    names: dict[int, str] = {}
+    if "decks" in tables:  # the current schema: a table whose names separate levels with \x1f
+        names = {int(i): str(name).replace("\x1f", "::") for i, name in conn.execute("SELECT id, name FROM decks")}
+    else:
+        (decks,) = conn.execute("SELECT decks FROM col").fetchone() or ("{}",)
+        names = {int(i): str(d.get("name", "")) for i, d in json.loads(decks or "{}").items() if isinstance(d, dict)}
+    out: dict[int, str] = {}
+    if "cards" in tables:
+        for nid, did, odid in conn.execute("SELECT nid, did, odid FROM cards ORDER BY nid, ord"):
+            out.setdefault(int(nid), names.get(int(odid or did), ""))
+    return out
 
 
 def _note_types(conn: sqlite3.Connection, tables: set[str]) -> tuple[dict[int, list[str]], set[int]]:
@@ -187,6 +211,7 @@ FRONT_NAMES = frozenset({"front", "question", "prompt", "q", "term", "word", "�
 BACK_NAMES = frozenset({"back", "answer", "a", "definition", "meaning", "背面", "答案"})
 TAG_NAMES = frozenset({"tags", "tag", "标签"})
 GUID_NAMES = frozenset({"guid", "id"})
+DECK_NAMES = frozenset({"deck", "牌组"})
 EXPLANATION_NAMES = frozenset({"explanation", "extra", "notes", "note", "back extra", "解释", "备注"})
 CHOICES_NAMES = frozenset({"choices", "options", "选项"})
 # Fields of quizzer's own note type that say again what the bank says in its own keys.
@@ -197,7 +222,7 @@ def role_of(name: str) -> str | None:
     """What a column or field name means: one of `ROLES` (None: unknown)."""
     key = name.strip().lower()
     for role, names in (("front", FRONT_NAMES), ("back", BACK_NAMES), ("tags", TAG_NAMES),
-                        ("guid", GUID_NAMES), ("explanation", EXPLANATION_NAMES), ("choices", CHOICES_NAMES),
+                        ("guid", GUID_NAMES), ("deck", DECK_NAMES), ("explanation", EXPLANATION_NAMES), ("choices", CHOICES_NAMES),
                         ("ignore", IGNORED_NAMES)):
         if key in names:
             return role
@@ -247,18 +272,20 @@ def read_text(path: Path, columns: Sequence[str] = ()) -> list[SourceNote]:
             continue
         named: list[tuple[str, str]] = []
         tags: list[str] = []
-        guid = ""
+        guid = deck = ""
         for j, cell in enumerate(row):
             role = roles[j] if j < len(roles) else None
             if role == "tags":
                 tags += cell.split()
             elif role == "guid":
                 guid = cell.strip()
+            elif role == "deck":
+                deck = cell.strip()
             elif role != "ignore" and j != notetype_col:
                 named.append((names[j] if j < len(names) else (role or f"column {j + 1}"), cell))
         notetype = row[notetype_col] if notetype_col is not None and notetype_col < len(row) else ""
         notes.append(SourceNote(tuple(named), tuple(tags), guid, is_html, notetype.lower().startswith("cloze"),
-                                f"line {line}"))
+                                f"line {line}", deck))
     return notes
 
 
@@ -285,7 +312,7 @@ def _columns(headers: dict[str, str], rows: list[list[str]], columns: Sequence[s
             delimiter = SEPARATORS.get(headers.get("separator", "tab").strip().lower(), "\t")
             for j, name in enumerate(headers["columns"].split(delimiter)[:width]):
                 names[j], roles[j] = name, role_of(name)
-        for key, role in (("tags column", "tags"), ("guid column", "guid"), ("deck column", "ignore")):
+        for key, role in (("tags column", "tags"), ("guid column", "guid"), ("deck column", "deck")):
             at = _column_number(headers.get(key))
             if at is not None and at < width:
                 roles[at] = role

@@ -150,6 +150,25 @@ def test_cards_from_anki(anki_files: dict[str, Path], name: str) -> None:
     assert check_bank_text(bank_yaml("inference", "Mine", "", result.questions), shipped_catalog()) == []
 
 
+@pytest.mark.parametrize("name", ["current.apkg", "legacy.apkg", "all.colpkg", "notes.txt"])
+def test_notes_know_their_deck(anki_files: dict[str, Path], name: str) -> None:
+    notes = read_notes(anki_files[name])
+    assert {n.deck for n in notes} == {"Mine::Interview"}
+    assert all(n.in_deck("Mine") and n.in_deck("mine::interview") for n in notes)
+    assert not any(n.in_deck("Mine::Inter") or n.in_deck("Other") for n in notes)
+
+
+def test_import_one_deck(anki_files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "o.yaml"
+    code, output = import_cli(str(anki_files["all.colpkg"]), "--category", "eval", "--out", str(out), "--ref", REF,
+                              "--deck", "Mine")
+    assert code == 0 and f"imported {IMPORTED} of {len(CARDS)}" in output, output
+    code, output = import_cli(str(anki_files["all.colpkg"]), "--category", "eval", "--out", str(tmp_path / "p.yaml"),
+                              "--ref", REF, "--deck", "Spanish")
+    assert code == 1 and "no cards in deck 'Spanish'" in output and "Mine::Interview" in output
+    assert not (tmp_path / "p.yaml").exists()
+
+
 def test_the_same_note_gets_the_same_id_from_every_format(anki_files: dict[str, Path]) -> None:
     ids = {name: [q["id"] for q in questions_from(read_notes(anki_files[name]), ref=REF).questions]
            for name in ("current.apkg", "legacy.apkg", "all.colpkg", "notes.txt")}

@@ -60,13 +60,15 @@ def export_anki_cmd(obj: Context, out_arg: str, categories: tuple[str, ...], lan
 @click.option("--columns", "columns", metavar="ROLES",
               help="What each column of a text or CSV file holds, comma-separated: front, back, tags, guid, "
                    "explanation, choices, ignore (default: the header row, else front,back,tags).")
+@click.option("--deck", "deck", metavar="NAME",
+              help="Only the cards of this Anki deck and its subdecks (e.g. 'Interview::LLM').")
 @click.option("--title", "title", metavar="TEXT", help="The bank's title (default: from the file name).")
 @click.option("--level", "level", type=click.IntRange(1, 3), default=2, show_default=True,
               help="The level of every imported question: 1 junior, 2 mid, 3 senior.")
 @click.option("--force", is_flag=True, help="Replace BANK.yaml if it exists.")
 @pass_ctx
 def import_cmd(obj: Context, source: Path, category: str, out_arg: str, ref: str | None, columns: str | None,
-               title: str | None, level: int, force: bool) -> None:
+               deck: str | None, title: str | None, level: int, force: bool) -> None:
     """Make a bank of open questions from Anki cards (.apkg, .colpkg, Anki's plain-text export) or a
     CSV/TSV file (front, back, optional tags).
 
@@ -89,6 +91,13 @@ def import_cmd(obj: Context, source: Path, category: str, out_arg: str, ref: str
     refuse_database(out, obj.db_path())
     roles = [c.strip().lower() for c in columns.split(",")] if columns else []
     notes = read_notes(source, roles)
+    if deck is not None:
+        chosen = [n for n in notes if n.in_deck(deck)]
+        if not chosen:
+            decks = sorted({n.deck for n in notes if n.deck})
+            fail(f"no cards in deck '{deck}' in {source}" + (f" (its decks: {', '.join(decks[:8])})" if decks
+                                                              else " (it names no decks)"))
+        notes = chosen
     result = questions_from(notes, ref=ref, level=level, source_name=source.name)
     for where, why in result.skipped[:SHOWN_SKIPS]:
         click.echo(f"  skipped {where}: {why}", err=True)
