@@ -221,8 +221,8 @@ IGNORED_NAMES = frozenset({"globalid", "level", "type"})
 def role_of(name: str) -> str | None:
     """What a column or field name means: one of `ROLES` (None: unknown)."""
     key = name.strip().lower()
-    for role, names in (("front", FRONT_NAMES), ("back", BACK_NAMES), ("tags", TAG_NAMES),
-                        ("guid", GUID_NAMES), ("deck", DECK_NAMES), ("explanation", EXPLANATION_NAMES), ("choices", CHOICES_NAMES),
+    for role, names in (("front", FRONT_NAMES), ("back", BACK_NAMES), ("tags", TAG_NAMES), ("guid", GUID_NAMES),
+                        ("deck", DECK_NAMES), ("explanation", EXPLANATION_NAMES), ("choices", CHOICES_NAMES),
                         ("ignore", IGNORED_NAMES)):
         if key in names:
             return role
