@@ -19,7 +19,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,13 +78,13 @@ def deck_id(name: str) -> int:
 
 # ---- what a note shows ------------------------------------------------------------------------
 
-def _in_languages(q: Question, lang: str, part: Any) -> str:
+def _in_languages(q: Question, lang: str, part: Callable[[Question], str]) -> str:
     """`part(view)` for each language asked for; with `both`, the Chinese under the English."""
     if lang != "both":
-        return str(part(translated(q, lang)))
+        return part(translated(q, lang))
     english, chinese = part(translated(q, "en")), part(translated(q, "zh"))
     if not q.zh or chinese == english:
-        return str(english)
+        return english
     return f'{english}<div class="zh" lang="zh">{chinese}</div>'
 
 
