@@ -25,7 +25,7 @@ from quizzer.anki_read import SourceNote, read_notes
 from quizzer.banks import check, load_bank
 from quizzer.card_import import bank_yaml, check_bank_text, questions_from, tag_slug
 from quizzer.cli import cli
-from quizzer.errors import QuizzerError
+from quizzer.errors import CardImportError, QuizzerError
 from quizzer.html_to_markdown import html_to_markdown, plain_markdown
 from quizzer.paths import shipped_catalog
 
@@ -348,3 +348,21 @@ def test_columns_are_checked(tmp_path: Path, source: str, columns: str, message:
     code, output = import_cli(str(tmp_path / source), "--category", "eval", "--out", str(tmp_path / "o.yaml"),
                               "--ref", REF, "--columns", columns)
     assert code == 1 and message in output and not (tmp_path / "o.yaml").exists()
+
+
+TEXT_PARTS = ["#separator:tab\n", "#html:true\n", "#tags column:3\n", "#guid column:9\n", "#deck column:0\n",
+              "#columns:a\tb\n", "#separator:Pipe\n", '#separator:"\n', "a\tb\n", "a|b|c\n", '"x\n', "\t\t\n", "\n"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+                      st.lists(st.sampled_from(TEXT_PARTS), max_size=12).map(lambda p: "".join(p).encode("utf-8"))),
+       suffix=st.sampled_from([".csv", ".tsv", ".txt", ".apkg"]))
+def test_any_file_reads_or_fails_with_one_clear_error(data: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"cards{suffix}"
+        path.write_bytes(data)
+        try:
+            questions_from(read_notes(path), ref=REF)
+        except CardImportError as exc:
+            assert "\n" not in str(exc) and str(exc)
