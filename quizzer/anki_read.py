@@ -75,6 +75,8 @@ def read_package(path: Path) -> list[SourceNote]:
                 return _notes_of(conn)
         except sqlite3.DatabaseError as exc:
             raise CardImportError(f"cannot read {path}: its collection is not a readable database ({exc})") from None
+        except (ValueError, TypeError, AttributeError) as exc:  # note types or decks that are not Anki's JSON
+            raise CardImportError(f"cannot read {path}: its collection is not one Anki wrote ({exc})") from None
 
 
 @contextlib.contextmanager

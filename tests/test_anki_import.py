@@ -4,8 +4,10 @@ file is one clear line and nothing written."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -264,6 +266,19 @@ def test_import_without_a_reference_writes_nothing(anki_files: dict[str, Path], 
     assert code == 2 and "https" in output and not out.exists()
 
 
+OLD_SCHEMA = "CREATE TABLE notes (id, guid, mid, tags, flds); CREATE TABLE col (models, decks); INSERT INTO col VALUES "
+
+
+def _sqlite(beside: Path, script: str) -> bytes:
+    """The bytes of a SQLite database made by `script` (built beside `beside`, then removed)."""
+    db = beside.with_suffix(".db")
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.executescript(script)
+    data = db.read_bytes()
+    db.unlink()
+    return data
+
+
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as z:
         for name, data in members.items():
@@ -276,6 +291,10 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     ("truncated.apkg", lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 40), "not an Anki package"),
     ("empty.apkg", lambda p: _zip(p, {"media": b"{}"}), "without an Anki collection"),
     ("notsqlite.apkg", lambda p: _zip(p, {"collection.anki2": b"hello"}), "not a readable database"),
+    ("badjson.apkg", lambda p: _zip(p, {"collection.anki2": _sqlite(p, OLD_SCHEMA + "('{not json', '[]')")}),
+     "not one Anki wrote"),
+    ("listjson.apkg", lambda p: _zip(p, {"collection.anki2": _sqlite(p, OLD_SCHEMA + "('[1]', '[]')")}),
+     "not one Anki wrote"),
     ("badzstd.apkg", lambda p: _zip(p, {"collection.anki21b": b"\x28\xb5\x2f\xfd garbage"}), "cannot be decompressed"),
     ("binary.csv", lambda p: p.write_bytes(b"a,b\x00\xff\xfe"), "not UTF-8"),
     ("one.csv", lambda p: p.write_text("just one column\n", encoding="utf-8"), "two or more columns"),
