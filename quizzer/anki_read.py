@@ -100,8 +100,9 @@ def _collection_file(path: Path) -> Iterator[Path]:
 
                     source = zstandard.ZstdDecompressor().stream_reader(member)
                 _copy_limited(source, out)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise CardImportError(f"cannot read {path}: the package is damaged ({exc})") from None
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            # RuntimeError: an encrypted member; NotImplementedError: a compression zipfile cannot undo.
+            raise CardImportError(f"cannot read {path}: the package is damaged or not Anki's ({exc})") from None
         except Exception as exc:  # zstandard.ZstdError has no stable import path across versions
             if type(exc).__name__ != "ZstdError":
                 raise

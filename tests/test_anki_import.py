@@ -279,6 +279,15 @@ def _sqlite(beside: Path, script: str) -> bytes:
     return data
 
 
+def _patched_zip(path: Path, local: tuple[int, int], central: tuple[int, int]) -> None:
+    """A zip whose one member's headers carry a flag or method that zipfile cannot read (offset, value)."""
+    _zip(path, {"collection.anki2": b"x" * 100})
+    raw = bytearray(path.read_bytes())
+    for signature, (offset, value) in ((b"PK\x03\x04", local), (b"PK\x01\x02", central)):
+        raw[raw.find(signature) + offset] |= value
+    path.write_bytes(bytes(raw))
+
+
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as z:
         for name, data in members.items():
@@ -295,6 +304,8 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
      "not one Anki wrote"),
     ("listjson.apkg", lambda p: _zip(p, {"collection.anki2": _sqlite(p, OLD_SCHEMA + "('[1]', '[]')")}),
      "not one Anki wrote"),
+    ("encrypted.apkg", lambda p: _patched_zip(p, local=(6, 1), central=(8, 1)), "is encrypted"),
+    ("lzma99.apkg", lambda p: _patched_zip(p, local=(8, 99), central=(10, 99)), "compression method"),
     ("badzstd.apkg", lambda p: _zip(p, {"collection.anki21b": b"\x28\xb5\x2f\xfd garbage"}), "cannot be decompressed"),
     ("binary.csv", lambda p: p.write_bytes(b"a,b\x00\xff\xfe"), "not UTF-8"),
     ("one.csv", lambda p: p.write_text("just one column\n", encoding="utf-8"), "two or more columns"),
