@@ -23,3 +23,7 @@ class SyncError(QuizzerError):
 
 class ExportError(QuizzerError):
     """An export cannot be written where it was asked to go; nothing was overwritten."""
+
+
+class CardImportError(QuizzerError):
+    """Cards to import cannot be read, or would not make a valid bank; nothing was written."""

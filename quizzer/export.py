@@ -41,7 +41,14 @@ def _lettered(choice: str, order: list[str]) -> str:
     return f"{LETTERS[order.index(choice)]}. {choice}"
 
 
-def _answer(q: Question) -> str:
+def choices_markdown(q: Question) -> str:
+    """The choices as a lettered Markdown list, in `export_order`."""
+    order = export_order(q)
+    return "\n".join(list_item(_lettered(c, order)) for c in order)
+
+
+def answer_markdown(q: Question) -> str:
+    """The answer as Markdown: the model answer, the solution, the lettered correct choices or the answer line."""
     if q.type == "open":
         return safe_block(str(q.answer))
     if q.type == "code":
@@ -74,13 +81,13 @@ def page_markdown(library: Library, q: Question, number: int, answers: bool, lan
 def _question_body(q: Question, answers: bool) -> list[str]:
     parts = [safe_block(q.prompt)]
     if q.choices:
-        parts.append("\n".join(list_item(_lettered(c, export_order(q))) for c in export_order(q)))
+        parts.append(choices_markdown(q))
     if q.type == "numeric" and q.unit:
         parts.append(f"Answer in: {safe_inline(q.unit)}")
     if q.type == "code" and q.starter.strip():
         parts.append(fence(q.starter, "python"))
     if answers:
-        body = ["<details><summary>Answer</summary>", f"**Answer:**\n\n{_answer(q)}"]
+        body = ["<details><summary>Answer</summary>", f"**Answer:**\n\n{answer_markdown(q)}"]
         if q.key_points:
             body.append("**Key points:**\n\n" + "\n".join(list_item(k) for k in q.key_points))
         body.append(f"**Why:**\n\n{safe_block(q.explanation)}")

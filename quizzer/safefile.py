@@ -76,6 +76,39 @@ def replacing(target: Path) -> Iterator[IO[str]]:
         raise
 
 
+@contextlib.contextmanager
+def replacing_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` for a writer that wants a file name (a zip, a database); the
+    file there replaces `target` when the block ends without an error. Only a regular file (or a
+    link, which is replaced, not followed) can be replaced this way."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise ExportError(f"cannot write {target}: it is not a regular file")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}; it was left as it was") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def write_text(target: Path, chunks: Iterable[str]) -> None:
     with replacing(target) as out:
         for chunk in chunks:

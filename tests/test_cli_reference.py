@@ -48,7 +48,9 @@ def _short(command: click.Command) -> str:
 
 
 def reference() -> str:
-    ctx = click.Context(cli, info_name="quizzer")
+    # The group's own context settings (`-h` for help), as a real run has them: click keeps each command's
+    # help option once made, so a reference made with other settings would depend on which test ran first.
+    ctx = click.Context(cli, info_name="quizzer", **cli.context_settings)
     lines = ["# Command reference", "",
              "Generated from the commands themselves (`quizzer COMMAND --help` says the same).",
              "", "```", cli.get_help(ctx), "```", ""]

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from quizzer import __version__
-from quizzer.cli import bank_commands, config_commands, progress_commands, study_commands
+from quizzer.cli import anki_commands, bank_commands, config_commands, progress_commands, study_commands
 from quizzer.cli.context import Context, fail
 
 __all__ = ["Context", "cli", "main"]
@@ -51,12 +51,13 @@ def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None, config: str 
 
 
 for command in (bank_commands.validate, bank_commands.export, bank_commands.list_cmd, bank_commands.show,
-                bank_commands.grade,
+                bank_commands.grade, anki_commands.import_cmd,
                 study_commands.review, study_commands.quiz, study_commands.due, study_commands.stats,
                 progress_commands.progress, progress_commands.suspend, progress_commands.unsuspend,
                 progress_commands.reset, progress_commands.doctor, config_commands.config,
                 config_commands.completion):
     cli.add_command(command)
+bank_commands.export.add_command(anki_commands.export_anki_cmd)
 
 
 def main(argv: list[str] | None = None) -> Any:
