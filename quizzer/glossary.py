@@ -114,3 +114,16 @@ def shipped_terms() -> tuple[Term, ...]:
     no terms rather than an error in the middle of a session."""
     terms, _ = load_glossary(shipped_glossary_path())
     return terms
+
+
+@functools.cache
+def _by_name(terms: tuple[Term, ...]) -> dict[str, Term]:
+    return {name_key(n): t for t in terms for n in t.names}
+
+
+def other_names(names: tuple[str, ...], terms: tuple[Term, ...] | None = None) -> tuple[str, ...]:
+    """Every name, in either language, of the concepts that `names` name: a short answer's other
+    accepted forms ("all-to-all" brings "全对全")."""
+    by_name = _by_name(shipped_terms() if terms is None else terms)
+    found = [by_name[k] for k in map(name_key, names) if k in by_name]
+    return tuple(dict.fromkeys(n for t in found for n in t.names if n not in names))

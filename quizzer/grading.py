@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from quizzer import keypoints
 from quizzer.coderun import RunResult
+from quizzer.glossary import other_names
 from quizzer.model import AGAIN, EASY, GOOD, HARD, Question
 from quizzer.numbers import read_in_unit, slip_hint
 
@@ -223,7 +224,9 @@ def _grade_truefalse(q: Question, response: Response, duration_ms: int | None) -
 
 def _grade_short(q: Question, response: Response, duration_ms: int | None) -> Grade:
     typed = _as_text(response)
+    # The glossary's names of the same concept count too, in either language (全对全 for all-to-all).
     expected = [str(q.answer), *q.accept]
+    expected += other_names(tuple(expected))
     # An answer made only of symbols (GSM8K's "####") vanishes when punctuation is dropped: compare as typed.
     symbols = [e for e in expected if not _compact(e)]
     if symbols and " ".join(typed.split()) in {" ".join(e.split()) for e in symbols}:
