@@ -16,7 +16,6 @@ from typing import Any
 
 from quizzer.problems import KeyPath, Problem
 from quizzer.schema import Checker, kind_of
-from quizzer.yamlread import Locator, decode, parse
 
 GLOSSARY_NAME = "glossary.yaml"
 TERM_KEYS = ("en", "also", "zh")
@@ -44,6 +43,8 @@ def name_key(name: str) -> str:
 
 def load_glossary(path: Path) -> tuple[tuple[Term, ...], list[Problem]]:
     """The terms of one glossary file, or the problems that keep it from being used."""
+    from quizzer.yamlread import Locator, decode, parse  # start-up reads banks from the cache, without YAML
+
     file = str(path)
     try:
         if path.stat().st_size > MAX_GLOSSARY_BYTES:

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from quizzer import keypoints
 from quizzer.coderun import RunResult
-from quizzer.glossary import other_names
 from quizzer.model import AGAIN, EASY, GOOD, HARD, Question
 from quizzer.numbers import read_in_unit, slip_hint
 
@@ -225,6 +223,8 @@ def _grade_truefalse(q: Question, response: Response, duration_ms: int | None) -
 def _grade_short(q: Question, response: Response, duration_ms: int | None) -> Grade:
     typed = _as_text(response)
     # The glossary's names of the same concept count too, in either language (全对全 for all-to-all).
+    from quizzer.glossary import other_names  # read on first use: start-up does not pay for it
+
     expected = [str(q.answer), *q.accept]
     expected += other_names(tuple(expected))
     # An answer made only of symbols (GSM8K's "####") vanishes when punctuation is dropped: compare as typed.
@@ -281,6 +281,8 @@ def key_point_versions(q: Question) -> list[tuple[str, ...]]:
 def open_marks(q: Question, text: str) -> tuple[tuple[bool, ...], str]:
     """One flag per key point, and a note when the answer only lists terms: naming the terms is not
     making the points, as an interviewer hears it."""
+    from quizzer import keypoints  # its dictionary is built on first use: start-up does not pay for it
+
     if not q.key_points:
         return (), ""
     if keypoints.keyword_salad(text):

@@ -52,7 +52,7 @@ SHORT = [
     ("PagedAttention", PAGED, "PagedAtention", "typo"),
     ("PagedAttention", PAGED, "PagedAttnetion", "typo"),
     ("PagedAttention", PAGED, "paged atention", "typo"),
-    ("quantization", {}, "quantisation", "typo"),
+    ("quantization", {}, "quantisation", "correct"),  # the glossary lists the British spelling
     ("Chinchilla", {}, "Chinchila", "typo"),
     ("Transformer", {}, "Transfomer", "typo"),
     ("speculative decoding", {}, "speculative decodng", "typo"),
