@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizzer import keypoints
-from quizzer.agreement import load_judgments, measure, report
+from quizzer.agreement import Grader, load_judgments, measure, report
 from quizzer.banks import check
 from quizzer.grading import grade, key_point_versions, open_rating
 from quizzer.model import AGAIN, Question
@@ -32,7 +32,8 @@ def graded(q: Question, answer: str) -> tuple[tuple[bool, ...], int]:
     return g.covered, g.rating
 
 
-def with_options(options: keypoints.Options):  # type: ignore[no-untyped-def]
+def with_options(options: keypoints.Options) -> Grader:
+    """The open-answer grader with some of the matcher's parts switched off."""
     def grader(q: Question, answer: str) -> tuple[tuple[bool, ...], int]:
         if keypoints.keyword_salad(answer):
             return tuple(False for _ in q.key_points), AGAIN

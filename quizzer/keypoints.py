@@ -3,11 +3,11 @@
 Text becomes a list of units: a glossary concept (every name of it, in English or Chinese, is the same
 unit, found by longest match over words and Chinese characters), an English word cut to its stem
 ("shards", "sharded", "sharding" are one), or a pair of neighbouring Chinese characters left over after
-the concepts are taken out. A key point is covered when the answer holds enough of its units, each
-weighted by how rare it is among the banks' key points (a rare term says more than "model"), and holds
-them in a clause that does not deny them ("does not shard parameters", "不需要").
+the concepts are taken out. A key point is covered when the answer holds enough of its units (a share
+chosen on the labelled set, see docs/grading.md), and not mostly just after a negation ("does not shard
+parameters", "不需要切分"). A point may be written in both languages; either one covered is enough.
 
-Pure functions over text; the glossary and the weights are built once, on first use.
+Pure functions over text; the glossary's dictionary is built once, on first use.
 """
 
 from __future__ import annotations
@@ -137,6 +137,12 @@ def units(text: str, options: Options = DEFAULT) -> list[str]:
     return [u for u, _ in scan(text, options)]
 
 
+@functools.lru_cache(maxsize=8192)
+def _point_units(point: str, options: Options) -> tuple[str, ...]:
+    """A key point's distinct units: key points come back with every answer to their question."""
+    return tuple(dict.fromkeys(units(point, options)))
+
+
 def _clause_units(words: list[str], d: _Dictionary, options: Options, out: list[tuple[str, bool]]) -> None:
     run: list[str] = []  # Chinese characters not taken by a concept, in order
     scope = 0  # how many more units a negation governs
@@ -193,7 +199,7 @@ def denies(text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """An answer's units: said somewhere outside a negation's scope, or only inside one."""
+    """An answer's units: every one it holds, and those it holds only where a negation governs them."""
 
     said: frozenset[str]
     denied: frozenset[str]
@@ -202,13 +208,13 @@ class Answer:
 
 def read_answer(text: str, options: Options = DEFAULT) -> Answer:
     found = scan(text, options)
-    said = {u for u, negated in found if not negated}  # said plainly at least once
-    denied = {u for u, negated in found if negated} - said
+    plain = {u for u, negated in found if not negated}  # said without a negation at least once
+    denied = {u for u, negated in found if negated} - plain
     by_prefix: dict[str, list[str]] = {}
-    for w in said | denied:
+    for w in plain | denied:
         if not w.startswith(CONCEPT):
             by_prefix.setdefault(w[:4], []).append(w)
-    return Answer(frozenset(said | denied), frozenset(denied), by_prefix)
+    return Answer(frozenset(plain | denied), frozenset(denied), by_prefix)
 
 
 def _present(unit: str, answer: Answer) -> bool:
@@ -235,7 +241,7 @@ def _common_prefix(a: str, b: str) -> str:
 def point_score(point: str, answer: Answer, options: Options = DEFAULT) -> float:
     """The share of the key point's units that the answer says; 0 for a point the answer denies
     (most of its units appear only in clauses that deny them) while the point itself does not deny."""
-    content = list(dict.fromkeys(units(point, options)))
+    content = _point_units(point, options)
     if not content:
         return 0.0
     got = [u for u in content if _present(u, answer)]
@@ -255,7 +261,7 @@ def scores(points: Sequence[str], text: str, options: Options = DEFAULT) -> tupl
 def needed(point: str, options: Options = DEFAULT) -> float:
     """The score a key point needs: its words and concepts at `threshold`, its Chinese character pairs
     (which paraphrase breaks up more than words) at `threshold_cjk`, in proportion."""
-    content = set(units(point, options))
+    content = _point_units(point, options)
     if not content:
         return 1.0
     pairs = sum(bool(_CJK_CHAR.match(u)) for u in content)
