@@ -52,6 +52,7 @@ def main() -> int:
     for j in judgments:
         q = library.get(j.id)
         assert q is not None
+        keypoints.clear_caches()  # as for the first answer to a question: its key points are read afresh
         started = time.perf_counter()
         grade(q, j.answer)
         times.append(time.perf_counter() - started)

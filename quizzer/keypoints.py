@@ -252,6 +252,11 @@ def point_score(point: str, answer: Answer, options: Options = DEFAULT) -> float
     return len(got) / len(content)
 
 
+def clear_caches() -> None:
+    """Forget the key points read so far (for measuring the first answer to a question)."""
+    _point_units.cache_clear()
+
+
 def scores(points: Sequence[str], text: str, options: Options = DEFAULT) -> tuple[float, ...]:
     """One score per key point, 0..1 (compare with `needed`)."""
     answer = read_answer(text, options)
