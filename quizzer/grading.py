@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from quizzer.coderun import RunResult
+from quizzer.i18n import _, ngettext
 from quizzer.model import AGAIN, EASY, GOOD, HARD, Question
 from quizzer.numbers import read_in_unit, slip_hint
 
@@ -194,7 +195,7 @@ def _grade_multi(q: Question, response: Response, duration_ms: int | None) -> Gr
     chosen: set[int] = set()
     unmatched = 0
     for p in picks:
-        idx, _ = _match_choice(p, q.choices)
+        idx, _why = _match_choice(p, q.choices)
         if idx is None:
             unmatched += 1
         else:
@@ -286,7 +287,7 @@ def open_marks(q: Question, text: str) -> tuple[tuple[bool, ...], str]:
     if not q.key_points:
         return (), ""
     if keypoints.keyword_salad(text):
-        return tuple(False for _ in q.key_points), "Your answer lists terms without saying how they connect."
+        return tuple(False for _point in q.key_points), _("Your answer lists terms without saying how they connect.")
     return keypoints.covered(key_point_versions(q), text), ""
 
 
@@ -294,7 +295,9 @@ def _grade_open(q: Question, response: Response, self_rating: int | None) -> Gra
     text = _as_text(response)
     covered, salad = open_marks(q, text)
     score = sum(covered) / len(covered) if covered else 0.0
-    note = salad or (f"Your answer seems to cover {sum(covered)} of {len(covered)} key points." if covered else "")
+    note = salad or (ngettext("Your answer seems to cover {n} of {total} key point.",
+                              "Your answer seems to cover {n} of {total} key points.", len(covered))
+                     .format(n=sum(covered), total=len(covered)) if covered else "")
     if self_rating in (1, 2, 3, 4):
         return Grade(self_rating >= GOOD, score, self_rating, "self", note, covered)
     # A blank answer proposes Again like a miss, so that trying never scores worse than not trying.
