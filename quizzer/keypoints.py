@@ -203,6 +203,7 @@ class Answer:
 
     said: frozenset[str]
     denied: frozenset[str]
+    words: tuple[str, ...]  # its English words, the only units a slip of spelling can reach
     by_prefix: dict[str, list[str]]
 
 
@@ -210,11 +211,11 @@ def read_answer(text: str, options: Options = DEFAULT) -> Answer:
     found = scan(text, options)
     plain = {u for u, negated in found if not negated}  # said without a negation at least once
     denied = {u for u, negated in found if negated} - plain
+    words = tuple(w for w in plain | denied if not w.startswith(CONCEPT) and not _CJK_CHAR.match(w))
     by_prefix: dict[str, list[str]] = {}
-    for w in plain | denied:
-        if not w.startswith(CONCEPT):
-            by_prefix.setdefault(w[:4], []).append(w)
-    return Answer(frozenset(plain | denied), frozenset(denied), by_prefix)
+    for w in words:
+        by_prefix.setdefault(w[:4], []).append(w)
+    return Answer(frozenset(plain | denied), frozenset(denied), words, by_prefix)
 
 
 def _present(unit: str, answer: Answer) -> bool:
@@ -222,7 +223,7 @@ def _present(unit: str, answer: Answer) -> bool:
         return True
     if unit.startswith(CONCEPT) or len(unit) <= 3 or _CJK_CHAR.match(unit) or any(c.isdigit() for c in unit):
         return False  # kv, gpu, fp16 and concepts match exactly
-    if process.extractOne(unit, answer.said, scorer=fuzz.ratio, score_cutoff=WORD_MATCH) is not None:
+    if process.extractOne(unit, answer.words, scorer=fuzz.ratio, score_cutoff=WORD_MATCH) is not None:
         return True
     for other in answer.by_prefix.get(unit[:4], []):
         common = len(_common_prefix(unit, other))
