@@ -293,11 +293,16 @@ _SENTENCE_END = re.compile(r"(?:[a-z]{3}|[\u3400-\u9fff])[.。!?！？](?:\s|$)"
 
 def keyword_salad(text: str) -> bool:
     """Terms listed with nothing that connects them ("tiling, SRAM, HBM, online softmax"): four or more
-    items, nearly all of three words or fewer, none longer than five, and no sentence. Naming the terms is
-    not explaining them. (Two Chinese characters count as a word.)"""
+    items of two or three words on average, nearly all of three words or fewer and none longer than five,
+    at most one holding a connecting word ("is", "of", "to", 的, 是, ...), and no sentence. Naming the terms
+    is not explaining them; terse statements ("shard the optimizer states, ...") are not a salad.
+    (Two Chinese characters count as a word.)"""
     folded = fold(text).strip()
     items = [i for i in _LIST_SEPARATORS.split(folded) if i.strip()]
     if len(items) < 4 or _SENTENCE_END.search(folded[:-1]):
         return False
     sizes = [len(re.findall(r"[a-z0-9]+", i)) + len(_CJK_CHAR.findall(i)) / 2 for i in items]
-    return max(sizes) <= 5 and sum(n <= 3 for n in sizes) >= 0.8 * len(items)
+    connected = sum(any(w in STOP_WORDS or w in NEGATIONS for w in re.findall(r"[a-z]+", i))
+                    or any(c in CJK_FUNCTION for c in i) for i in items)
+    return (max(sizes) <= 5 and sum(sizes) <= 2.5 * len(items) and sum(n <= 3 for n in sizes) >= 0.8 * len(items)
+            and connected <= 1)

@@ -57,6 +57,9 @@ def test_stem(word: str, stemmed: str) -> None:
     ("FlashAttention tiles Q, K and V into SRAM. It never writes the full matrix to HBM.", False),
     ("ReAct = Thought / Action / Observation 循环，比纯 CoT 好是因为能查外部信息，不会瞎编。", False),
     ("GQA, MQA", False),  # too few to call a list
+    ("shard optimizer states, shard gradients, shard parameters, gather weights before use", False),  # statements
+    ("states are sharded, so are gradients, and the weights, which get gathered", False),  # connected
+    ("1. tiling\n2. SRAM\n3. online softmax\n4. recompute", True),
     ("", False),
 ])
 def test_keyword_salad(text: str, salad: bool) -> None:
