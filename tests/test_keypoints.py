@@ -4,6 +4,8 @@ without spaces, negation, and keyword salad."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizzer import keypoints
 from quizzer.keypoints import covered, keyword_salad, stem
@@ -70,3 +72,11 @@ def test_without_the_glossary_names_are_just_words() -> None:
     plain = keypoints.Options(glossary=False)
     assert covered([(POINT,)], "GQA shrinks the key/value cache", plain) == (False,)
     assert covered([(POINT,)], "GQA shrinks the key/value cache") == (True,)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.lists(st.text(max_size=60), min_size=1, max_size=4))
+def test_matching_never_raises_and_gives_one_flag_per_point(text: str, points: list[str]) -> None:
+    flags = covered([tuple(points)], text)
+    assert len(flags) == len(points) and all(isinstance(f, bool) for f in flags)
+    assert isinstance(keyword_salad(text), bool)
