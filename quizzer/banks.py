@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizzer.bankcache import BankCache, catalog_key
+from quizzer.glossary import GLOSSARY_NAME, load_glossary
 from quizzer.mdsafe import is_web_link
 from quizzer.model import (
     CATEGORIES,
@@ -171,10 +172,19 @@ def load_bank(path: Path, articles: dict[str, Article]) -> tuple[Bank | None, li
 
 # ---- discovery -------------------------------------------------------------------------------
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Problem]]:
-    """Split paths into bank files and catalogs; folders contribute their `*.yaml` files."""
+@dataclass(frozen=True, slots=True)
+class Found:
+    banks: list[Path]
+    catalogs: list[Path]
+    glossaries: list[Path]  # validated, never read as banks
+    problems: list[Problem]
+
+
+def discover(paths: Iterable[Path]) -> Found:
+    """Split paths into bank files, catalogs and glossaries; folders contribute their `*.yaml` files."""
     banks: list[Path] = []
     catalogs: list[Path] = []
+    glossaries: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
@@ -185,8 +195,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Proble
             problems.append(Problem(str(path), None, None, "no such file or directory"))
             continue
         for f in files:
-            (catalogs if f.name == CATALOG_NAME else banks).append(f)
-    return banks, catalogs, problems
+            (catalogs if f.name == CATALOG_NAME else glossaries if f.name == GLOSSARY_NAME else banks).append(f)
+    return Found(banks, catalogs, glossaries, problems)
 
 
 @dataclass
@@ -225,7 +235,11 @@ def check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache 
 
 
 def _check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache | None) -> CheckResult:
-    bank_files, catalogs, problems = discover(paths)
+    found_files = discover(paths)
+    bank_files, catalogs, problems = found_files.banks, found_files.catalogs, found_files.problems
+    if cache is None:  # a glossary changes no question, so start-up (which has a cache) leaves it to validate
+        for glossary in found_files.glossaries:
+            problems += load_glossary(glossary)[1]
     articles: dict[str, Article] = {}
     defined_in: dict[str, Path] = {}
     for cat_path in _catalog_order(shipped_catalog, catalogs):
@@ -260,7 +274,7 @@ def _check(paths: Sequence[Path], shipped_catalog: Path | None, cache: BankCache
                 problems.append(Problem(str(path), None, None, f"question '{q.gid}' is also defined in {owner[q.gid]}"))
             owner[q.gid] = str(path)
         banks.append(bank)
-    if not bank_files and not catalogs and not problems:
+    if not bank_files and not catalogs and not found_files.glossaries and not problems:
         problems.append(Problem(", ".join(str(p) for p in paths) or ".", None, None, "no bank files (*.yaml) found"))
     library = None if problems else Library(tuple(banks), articles)
     if cache and library is not None:
@@ -272,8 +286,9 @@ def cached_index(paths: Sequence[Path], shipped_catalog: Path | None, cache: Ban
     """The banks' question ids straight from the cache's index, when every bank and catalog is
     unchanged since it was validated; otherwise None, and the caller runs `check` (which re-reads
     what changed and reports any problem). No question is built: counting needs only the ids."""
-    bank_files, catalogs, problems = discover(paths)
-    if problems or not bank_files:
+    found_files = discover(paths)
+    bank_files, catalogs = found_files.banks, found_files.catalogs
+    if found_files.problems or not bank_files:
         return None
     articles: dict[str, Article] = {}
     for cat_path in _catalog_order(shipped_catalog, catalogs):

@@ -191,6 +191,8 @@ class PlainSession:
             marks = proposal.covered or tuple(False for _ in q.key_points)
             for point, hit in zip(q.key_points, marks, strict=False):
                 self.say(f"  [{'x' if hit and line else ' '}] {point}")
+            if line and proposal.note:
+                self.say(proposal.note)
         self.explain(q)
         suggested = proposal.rating  # a blank answer proposes Again, like a miss
         while True:

@@ -161,3 +161,25 @@ def test_grade_one_answer_without_recording(tmp_path: Path) -> None:
     short = json.loads(run(*b, "grade", "base/paged-attention-name", "--json", stdin="paged atention", env=env).stdout)
     assert (short["verdict"], short["rating"]) == ("typo", 2)
     assert not (tmp_path / "q.db").exists()  # nothing recorded, no database made
+
+
+def test_plain_mode_marks_an_open_answer_and_says_when_it_only_lists_terms(tmp_path: Path) -> None:
+    env = {"QUIZZER_DB": str(tmp_path / "q.db")}
+    b = ("--banks", str(TEST_BANKS), "quiz", "--plain", "--type", "open", "--count", "1")
+    good = run(*b, stdin="It stores the keys and values of past tokens for every layer and head, so the prefix is "
+                         "never recomputed.\n4\n", env=env)
+    assert good.returncode == 0, good.stderr
+    assert "  [x] keys and values of past tokens" in good.stdout
+    assert "  [x] avoids recomputing the prefix" in good.stdout
+    assert "Your answer seems to cover 3 of 3 key points." in good.stdout and "proposed 4" in good.stdout
+    salad = run(*b, stdin="keys, values, layers, heads, prefix\n1\n", env=env)
+    assert "  [ ] keys and values of past tokens" in salad.stdout
+    assert "Your answer lists terms without saying how they connect." in salad.stdout and "proposed 1" in salad.stdout
+
+
+def test_grade_shows_the_key_points_in_the_language_questions_are_shown_in(tmp_path: Path) -> None:
+    env = {"QUIZZER_DB": str(tmp_path / "q.db")}
+    out = run("--lang", "zh", "grade", "inference/kv-cache-why-no-query-cache", "--answer",
+              "因果注意力下过去的 key 和 value 不会变", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "  [x] 在因果注意力下，过去的 key 和 value 是固定不变的" in out.stdout

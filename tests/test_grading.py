@@ -52,7 +52,7 @@ SHORT = [
     ("PagedAttention", PAGED, "PagedAtention", "typo"),
     ("PagedAttention", PAGED, "PagedAttnetion", "typo"),
     ("PagedAttention", PAGED, "paged atention", "typo"),
-    ("quantization", {}, "quantisation", "typo"),
+    ("quantization", {}, "quantisation", "correct"),  # the glossary lists the British spelling
     ("Chinchilla", {}, "Chinchila", "typo"),
     ("Transformer", {}, "Transfomer", "typo"),
     ("speculative decoding", {}, "speculative decodng", "typo"),
@@ -343,16 +343,20 @@ def test_open_fuzzy_word_forms() -> None:
 
 
 @pytest.mark.parametrize(("typed", "self_rating", "rating", "correct"), [
-    (GOOD_ANSWER, None, 3, True),  # coverage 1.0 proposes Good
+    (GOOD_ANSWER, None, 4, True),  # every key point proposes Easy
+    ("It holds keys and values of past tokens, kept per layer, so we avoid recomputing the prefix every step.",
+     None, 3, True),  # 3 of 4 -> Good
     ("Caches keys/values of earlier tokens, per layer and per kv head.", None, 2, False),  # 0.5 -> Hard
-    ("Its memory growth is linear in sequence length and batch.", None, 1, False),  # 0.25 -> Again
+    ("Its memory growth is linear in sequence length and batch.", None, 2, False),  # 0.25 -> Hard
+    ("Dropout randomly zeroes activations during training.", None, 1, False),  # none -> Again
+    ("KV cache, keys, values, per layer, prefix, memory, batch", None, 1, False),  # terms only -> Again
     ("", None, 1, False),
     (GOOD_ANSWER, 1, 1, False),  # the user's own rating wins
     (GOOD_ANSWER, 2, 2, False),
     ("", 3, 3, True),
     ("", 4, 4, True),
-    (GOOD_ANSWER, 7, 3, True),  # an out-of-range self rating is ignored
-    (GOOD_ANSWER, 0, 3, True),
+    (GOOD_ANSWER, 7, 4, True),  # an out-of-range self rating is ignored
+    (GOOD_ANSWER, 0, 4, True),
 ])
 def test_open_rating(typed: str, self_rating: int | None, rating: int, correct: bool) -> None:
     g = grade(q("open", "model answer", key_points=KV_POINTS), typed, 5000, self_rating=self_rating)

@@ -147,6 +147,7 @@ def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> 
     import sys
 
     from quizzer.grading import grade as grade_answer
+    from quizzer.grading import key_point_versions
     from quizzer.plain import pick_choices
 
     library = obj.library()
@@ -167,12 +168,14 @@ def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> 
         elif q.type == "multi":
             response = [p for p in text.split(";") if p.strip()]
     result = grade_answer(q, response)
+    # The key points in the language questions are shown in; the marks hold for both.
+    shown_points = key_point_versions(q)[-1] if obj.language() == "zh" else q.key_points
     verdict = "wrong" if result.verdict == "self" and result.rating == 1 else result.verdict
     if q.type == "open":
         verdict = "correct" if result.rating >= 3 else "partial" if result.rating == 2 else "wrong"
     data: dict[str, Any] = {"id": q.gid, "type": q.type, "verdict": verdict, "score": round(result.score, 4),
             "rating": result.rating,
-            "key_points": [{"text": k, "covered": c} for k, c in zip(q.key_points, result.covered, strict=False)],
+            "key_points": [{"text": k, "covered": c} for k, c in zip(shown_points, result.covered, strict=False)],
             "note": result.note}
     if result.run is not None:
         data["cases"] = [{"passed": r.passed, "got": r.got} for r in result.run.cases]
