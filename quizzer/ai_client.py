@@ -11,6 +11,7 @@ worker that Esc cancels at once; the plain mode and `quizzer ai check` run it wi
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import socket
 import ssl
@@ -78,11 +79,9 @@ async def chat(settings: AISettings, messages: Messages, *, on_text: Callable[[s
     if not settings.configured:
         raise AIUnavailable("the AI is not configured (set [ai] base_url and model)")
     key = api_key(settings, environ)
-    try:
-        from openai import AsyncOpenAI
-    except ImportError:  # pragma: no cover (a dependency; only a broken install lacks it)
-        raise AIUnavailable("the openai package is not installed") from None
-    client = AsyncOpenAI(base_url=settings.base_url, api_key=key or NO_KEY, timeout=settings.timeout_s,
+    # The first import takes about half a second: in a thread, so that the app's loop never waits on it.
+    openai = await asyncio.to_thread(importlib.import_module, "openai")
+    client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=key or NO_KEY, timeout=settings.timeout_s,
                          max_retries=0)
     started = time.monotonic()
     try:

@@ -53,15 +53,15 @@ def feedback_of_session(store: Store, session_id: str) -> list[StoredFeedback]:
 
 
 def save_followups(store: Store, session_id: str, gid: str, exchange: Sequence[tuple[str, str]],
-                   now: datetime) -> None:
-    """The follow-up questions asked about `gid` and the user's answers, in order."""
+                   now: datetime, first_turn: int = 1) -> None:
+    """Follow-up questions asked about `gid` and the user's answers, in order from `first_turn`."""
     if not exchange:
         return
     with store.write() as c:
         c.executemany("INSERT INTO ai_followups (id, session_id, gid, turn, question, answer, at)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
                       [(str(uuid.uuid4()), session_id, gid, turn, question, answer, to_iso(now))
-                       for turn, (question, answer) in enumerate(exchange, 1)])
+                       for turn, (question, answer) in enumerate(exchange, first_turn)])
 
 
 def followups_of_session(store: Store, session_id: str) -> dict[str, list[tuple[str, str]]]:

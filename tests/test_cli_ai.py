@@ -66,7 +66,8 @@ def test_plain_quiz_shows_the_grading_before_the_rating_and_keeps_it(fake_ai: Fa
     sent = fake_ai.texts()[0]
     assert ANSWER in sent and "avoids recomputing the prefix" in sent and "What does the KV cache store" in sent
     conn = sqlite3.connect(db)
-    (review_id, rating), = conn.execute("SELECT id, rating FROM reviews").fetchall()
+    ((review_id, rating),) = conn.execute("SELECT id, rating FROM reviews").fetchall()
+    assert rating == 3
     stored = conn.execute("SELECT review_id, model, rating, grade FROM ai_feedback").fetchall()
     assert [(r, m, g) for r, m, g, _ in stored] == [(review_id, "fake-model", 3)]
     assert json.loads(stored[0][3])["feedback"] == GOOD["feedback"]

@@ -83,6 +83,9 @@ class FollowUpScreen(ModalScreen[Exchange]):
         if self.current is None or not message.value.strip():
             return
         self.asked.append((self.current, message.value.strip()))
+        # Kept as soon as given: quitting during the next follow-up loses nothing answered.
+        save_followups(self.session.store, self.session.id, self.q.gid, self.asked[-1:], self.session.clock(),
+                       first_turn=len(self.asked))
         self.ask_next()
 
     def action_stop(self) -> None:
@@ -90,8 +93,7 @@ class FollowUpScreen(ModalScreen[Exchange]):
         self.finish()
 
     def finish(self) -> None:
-        """Keep the follow-ups answered and go back to the interview (once)."""
+        """Back to the interview (once), with the follow-ups answered."""
         if not self.is_current:
             return
-        save_followups(self.session.store, self.session.id, self.q.gid, self.asked, self.session.clock())
         self.dismiss(tuple(self.asked))
