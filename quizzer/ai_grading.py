@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizzer.ai_client import AISettings, AIUnavailable, chat
-from quizzer.labels import RATINGS
+from quizzer.i18n import _
+from quizzer.labels import RATINGS, rating_name
 from quizzer.model import Question
 from quizzer.safetext import one_line, printable
 
@@ -133,15 +134,16 @@ def _covered(value: Any, points: int, answer: str) -> tuple[tuple[int, str], ...
 
 def grade_lines(grade: AIGrade, q: Question) -> list[str]:
     """The model's grading as lines of plain text, for the plain mode and the app alike."""
-    lines = [f"AI suggests {RATINGS[grade.rating]} ({grade.rating}). {grade.feedback}"]
+    suggests = _("AI suggests {rating} ({n}).").format(rating=rating_name(grade.rating), n=grade.rating)
+    lines = [f"{suggests} {grade.feedback}"]
     if q.key_points:
-        lines.append("Key points the AI found covered:")
+        lines.append(_("Key points the AI found covered:"))
         quotes = dict(grade.covered)
         for i, point in enumerate(q.key_points):
             quote = f' ("{quotes[i]}")' if quotes.get(i) else ""
             lines.append(f"  [{'x' if i in quotes else ' '}] {one_line(point)}{quote}")
-    lines += [f"Missing: {item}" for item in grade.missing]
-    lines += [f"Wrong: {item}" for item in grade.wrong]
+    lines += [_("Missing: {item}").format(item=item) for item in grade.missing]
+    lines += [_("Wrong: {item}").format(item=item) for item in grade.wrong]
     return lines
 
 
@@ -171,8 +173,8 @@ def feedback_lines(feedback: AIFeedback, q: Question) -> list[str]:
     """The feedback as the user reads it: the grading, the reply as text when it did not parse, or why
     there is none (in every case but the first the offline marks stand)."""
     if feedback.problem is not None:
-        return [f"AI grading unavailable: {feedback.problem}"]
+        return [_("AI grading unavailable: {problem}").format(problem=feedback.problem)]
     if feedback.grade is None:
-        return ["The AI's reply is not a grading quizzer can read; the offline marks stand. It said:",
+        return [_("The AI's reply is not a grading quizzer can read; the offline marks stand. It said:"),
                 printable(feedback.reply.strip())[:MAX_FEEDBACK_CHARS]]
     return grade_lines(feedback.grade, q)

@@ -15,7 +15,8 @@ from typing import Any
 
 from quizzer.ai_client import AISettings, AIUnavailable, chat
 from quizzer.ai_grading import LANGUAGE_NAMES, MAX_ITEM_CHARS, MAX_ITEMS, json_object, transcript
-from quizzer.labels import RATINGS
+from quizzer.i18n import _
+from quizzer.labels import RATINGS, rating_name
 from quizzer.model import Question
 from quizzer.safetext import one_line
 
@@ -139,21 +140,24 @@ def report_lines(report: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for n, item in enumerate(report.get("questions", []), 1):
         lines.append(f"{n}. {item['gid']} ({item['category']}): {one_line(str(item['prompt']))[:200]}")
-        lines.append(f"   Answer: {one_line(str(item['answer'])) or '(revealed without an answer)'}")
+        answer_text = one_line(str(item["answer"])) or _("(revealed without an answer)")
+        lines.append("   " + _("Answer: {answer}").format(answer=answer_text))
         for question, answer in item.get("followups", []):
-            lines.append(f"   Follow-up: {one_line(str(question))}")
-            lines.append(f"   Answer: {one_line(str(answer)) or '(no answer)'}")
-        rated = f"   Rated {RATINGS.get(item['rating'], '?')}"
+            lines.append("   " + _("Follow-up: {question}").format(question=one_line(str(question))))
+            lines.append("   " + _("Answer: {answer}").format(answer=one_line(str(answer)) or _("(no answer)")))
+        rating = item.get("rating") if item.get("rating") in RATINGS else None
+        rated = "   " + (_("Rated {rating}.").format(rating=rating_name(rating)) if rating else "")
         if item.get("ai_rating") in RATINGS:
-            rated += f"; the AI suggested {RATINGS[item['ai_rating']]}"
-        lines.append(rated + (f". {one_line(str(item['feedback']))}" if item.get("feedback") else "."))
-    for title, key in (("Strengths", "strengths"), ("Gaps", "gaps")):
+            rated += " " + _("The AI suggested {rating}.").format(rating=rating_name(item["ai_rating"]))
+        lines.append(rated + (f" {one_line(str(item['feedback']))}" if item.get("feedback") else ""))
+    for title, key in ((_("Strengths:"), "strengths"), (_("Gaps:"), "gaps")):
         if report.get(key):
-            lines.append(f"{title}:")
+            lines.append(title)
             lines += [f"  - {one_line(str(v))}" for v in report[key]]
     if report.get("review"):
-        lines.append("Categories to review: " + ", ".join(one_line(str(c)) for c in report["review"]))
+        lines.append(_("Categories to review: {categories}").format(
+            categories=", ".join(one_line(str(c)) for c in report["review"])))
     if report.get("problem"):
-        lines.append(f"AI debrief unavailable: {one_line(str(report['problem']))}")
+        lines.append(_("AI debrief unavailable: {problem}").format(problem=one_line(str(report["problem"]))))
     return lines
 

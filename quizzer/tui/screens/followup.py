@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 from quizzer.ai_client import AISettings, AIUnavailable
 from quizzer.ai_interview import MAX_FOLLOWUPS, ask_followup
 from quizzer.ai_store import save_followups
+from quizzer.i18n import N_, _
 from quizzer.model import Question
 from quizzer.session import MAX_RESPONSE_CHARS, Session
 from quizzer.tui.widgets.keybar import KeyBar
@@ -30,7 +31,7 @@ Exchange = tuple[tuple[str, str], ...]
 
 class FollowUpScreen(ModalScreen[Exchange]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "stop", "Stop follow-ups", id="followup.stop"),
+        Binding("escape", "stop", N_("Stop follow-ups"), id="followup.stop"),
     ]
 
     def __init__(self, settings: AISettings, session: Session, q: Question, answer: str) -> None:
@@ -41,10 +42,9 @@ class FollowUpScreen(ModalScreen[Exchange]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="followup-box"):
-            yield Static(f"Follow-up {len(self.asked) + 1} of up to {MAX_FOLLOWUPS}", id="followup-title",
-                         markup=False)
+            yield Static(id="followup-title", markup=False)
             yield Static(id="followup-question", markup=False)
-            yield Input(id="followup-answer", placeholder="Your answer, then Enter", max_length=MAX_RESPONSE_CHARS,
+            yield Input(id="followup-answer", placeholder=_("Your answer, then Enter"), max_length=MAX_RESPONSE_CHARS,
                         disabled=True)
         yield KeyBar()
 
@@ -54,9 +54,11 @@ class FollowUpScreen(ModalScreen[Exchange]):
     def ask_next(self) -> None:
         self.current = None
         title = self.query_one("#followup-title", Static)
-        title.update(f"The interviewer asks a follow-up ({len(self.asked) + 1} of up to {MAX_FOLLOWUPS})")
+        title.update(_("The interviewer asks a follow-up ({n} of up to {most})").format(
+            n=len(self.asked) + 1, most=MAX_FOLLOWUPS))
         question = self.query_one("#followup-question", Static)
-        question.update(Text(f"{self.settings.model} is thinking … (Esc skips the follow-ups)", style="italic"))
+        question.update(Text(_("{model} is thinking … (Esc skips the follow-ups)").format(model=self.settings.model),
+                             style="italic"))
         box = self.query_one("#followup-answer", Input)
         box.value, box.disabled = "", True
 
@@ -65,7 +67,8 @@ class FollowUpScreen(ModalScreen[Exchange]):
                 follow = await ask_followup(self.settings, self.q, self.answer, self.asked, self.session.lang,
                                             on_text=lambda text: question.update(Text(text)))
             except AIUnavailable as exc:
-                self.notify(f"AI interviewer unavailable: {exc}", severity="warning", timeout=8, markup=False)
+                self.notify(_("AI interviewer unavailable: {problem}").format(problem=exc), severity="warning",
+                            timeout=8, markup=False)
                 self.finish()
                 return
             if follow is None:

@@ -16,6 +16,7 @@ from textual.worker import Worker
 
 from quizzer.ai_client import AISettings
 from quizzer.ai_grading import AI_GRADED_TYPES, AIFeedback, ask_grade, feedback_lines
+from quizzer.i18n import _
 from quizzer.model import Question
 from quizzer.session import Session
 
@@ -53,11 +54,11 @@ class AIFeedbackView(Static):
         if settings is None or not wanted(q, answer):
             return
         self.question, self.display = q, True
-        self.update(Text(f"AI grading by {settings.model} … (Esc cancels)", style="italic"))
+        waiting = _("AI grading by {model} … (Esc cancels)").format(model=settings.model)
+        self.update(Text(waiting, style="italic"))
 
         def streamed(text: str) -> None:
-            tail = text[-STREAM_TAIL_CHARS:]
-            self.update(Text(f"AI grading by {settings.model} … (Esc cancels)\n{tail}", style="dim"))
+            self.update(Text(f"{waiting}\n{text[-STREAM_TAIL_CHARS:]}", style="dim"))
 
         async def work() -> None:
             feedback = await ask_grade(settings, q, answer, lang, followups, on_text=streamed)
@@ -72,7 +73,7 @@ class AIFeedbackView(Static):
         if not self.running or self.worker is None:
             return False
         self.worker.cancel()
-        self.update(Text("AI grading cancelled; the offline marks stand.", style="italic"))
+        self.update(Text(_("AI grading cancelled; the offline marks stand."), style="italic"))
         return True
 
     def clear(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from quizzer.ai_client import AISettings
 from quizzer.ai_interview import build_report, report_lines
 from quizzer.ai_store import exchanges_of_session, save_report
+from quizzer.i18n import _
 from quizzer.session import Session
 
 
@@ -34,7 +35,7 @@ class AIReportView(Static):
         async def work() -> None:
             offline = await build_report(None, exchanges, session.lang)
             save_report(session.store, session.id, settings.model, offline, session.clock())
-            self.show(offline, f"\n{settings.model} is writing the debrief …")
+            self.show(offline, "\n" + _("{model} is writing the debrief …").format(model=settings.model))
             report = await build_report(settings, exchanges, session.lang)
             save_report(session.store, session.id, settings.model, report, session.clock())
             self.show(report)
@@ -43,4 +44,5 @@ class AIReportView(Static):
 
     def show(self, report: dict[str, object], note: str = "") -> None:
         self.report = report
-        self.update(Text("The interviewer's report\n", style="bold") + Text("\n".join(report_lines(report)) + note))
+        title = Text(_("The interviewer's report") + "\n", style="bold")
+        self.update(title + Text("\n".join(report_lines(report)) + note))
