@@ -6,7 +6,6 @@ never crash a session. Each verdict is printed only after its review is committe
 
 from __future__ import annotations
 
-import asyncio
 import re
 import string
 import time
@@ -226,6 +225,8 @@ class PlainSession:
 
     def ai_feedback(self, q: Question, line: str) -> AIFeedback | None:
         """With `--ai`, the model's grading of an answer (or the one line why there is none)."""
+        import asyncio
+
         from quizzer.ai_grading import AI_GRADED_TYPES, ask_grade, feedback_lines
 
         if self.ai is None or not line or q.type not in AI_GRADED_TYPES:
