@@ -41,6 +41,9 @@ def test_check_prints_the_reply_time(fake_ai: FakeOpenAI, tmp_path: Path) -> Non
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(f"fake-model at {fake_ai.url} replied in ") and out.stdout.rstrip().endswith(": ok")
     assert fake_ai.requests[0].get("stream") in (None, False) and fake_ai.requests[0]["max_tokens"] == 5
+    shown = run("config", "show", "--json", env=ai_env(fake_ai.url, tmp_path / "p.db"))
+    assert json.loads(shown.stdout)["settings"]["ai"]["model"] == "fake-model"
+    assert GOOD_KEY not in shown.stdout + shown.stderr + out.stdout + out.stderr
 
 
 def test_check_says_the_exact_problem(tmp_path: Path) -> None:
