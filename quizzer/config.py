@@ -241,7 +241,10 @@ TEMPLATE = """# quizzer's settings. Every key is optional; delete one to get its
 # "session.skip" = "ctrl+k"     # binding id = keys; `quizzer config show` lists the ids
 
 [ai]
-# base_url = "http://localhost:11434/v1"
+# Nothing is sent anywhere unless both base_url and model are set. The key is read from the variable
+# api_key_env names (then OPENAI_API_KEY) and never written here. `quizzer ai check` tests the set-up.
+# base_url = "http://localhost:11434/v1"   # Ollama; OpenAI: https://api.openai.com/v1
 # model = "qwen2.5:7b"
 # api_key_env = "QUIZZER_AI_API_KEY"
+# timeout_s = 60
 """

@@ -130,3 +130,49 @@ def m004_marks(db: Database) -> None:
     for flag in ("suspended", "flagged"):
         db.execute(f"INSERT INTO marks (id, gid, category, mark, value, at) SELECT '{flag}-' || gid, gid, category,"
                    f" '{flag}', 1, '2000-01-01T00:00:00.000000+00:00' FROM cards WHERE {flag} = 1")
+
+
+@migrations()
+def m007_ai_feedback(db: Database) -> None:
+    # The optional AI interviewer: its grading of an answer, linked to the review it informed (the reply
+    # as received, and its checked JSON when it parsed); the follow-up questions of a mock interview and
+    # the user's answers to them (kept, never scheduled); and each mock interview's report.
+    db.execute(
+        """
+        CREATE TABLE ai_feedback (
+            review_id TEXT PRIMARY KEY,
+            session_id TEXT,
+            gid TEXT NOT NULL,
+            at TEXT NOT NULL,
+            model TEXT NOT NULL,
+            rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 4),
+            grade TEXT,
+            reply TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX ai_feedback_session ON ai_feedback (session_id)")
+    db.execute(
+        """
+        CREATE TABLE ai_followups (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            gid TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX ai_followups_session ON ai_followups (session_id, gid, turn)")
+    db.execute(
+        """
+        CREATE TABLE ai_reports (
+            session_id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            model TEXT NOT NULL,
+            report TEXT NOT NULL
+        )
+        """
+    )

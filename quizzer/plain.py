@@ -10,7 +10,7 @@ import re
 import string
 import time
 from collections.abc import Callable
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from quizzer.answers import case_lines
 from quizzer.grading import Grade, grade, parse_truefalse
@@ -21,6 +21,10 @@ from quizzer.plaintext import to_text, width_for
 from quizzer.render import choice_lines, fmt_due, references
 from quizzer.safetext import BIDI, CONTROL
 from quizzer.session import MAX_RESPONSE_CHARS, Outcome, Session, Summary
+
+if TYPE_CHECKING:
+    from quizzer.ai_client import AISettings
+    from quizzer.ai_grading import AIFeedback
 
 
 class LineReader:
@@ -71,8 +75,9 @@ def pick_choices(text: str, shown: list[str], multi: bool) -> list[str] | None:
 
 class PlainSession:
     def __init__(self, session: Session, library: Library, inp: BinaryIO, out: TextIO,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, ai: AISettings | None = None) -> None:
         self.s, self.library, self.reader, self.out = session, library, LineReader(inp), out
+        self.ai = ai  # `--ai`: open answers are graded by the model too, before the self-rating
         self.monotonic = monotonic
         self.width = width_for(out)
 
@@ -194,7 +199,9 @@ class PlainSession:
             if line and proposal.note:
                 self.say(proposal.note)
         self.explain(q)
-        suggested = proposal.rating  # a blank answer proposes Again, like a miss
+        ai = self.ai_feedback(q, line)
+        # a blank answer proposes Again, like a miss; a model's grading proposes its rating
+        suggested = ai.grade.rating if ai is not None and ai.grade is not None else proposal.rating
         while True:
             rating_line = self.ask_line(
                 _("Rate yourself 1-4 (1 again, 2 hard, 3 good, 4 easy; proposed {n}): ").format(n=suggested))
@@ -206,6 +213,10 @@ class PlainSession:
         rating = int(rating_line)
         result: Grade = grade(q, line, duration, self_rating=rating)
         outcome = self.s.record(q, result, line, duration, rating)
+        if ai is not None:
+            from quizzer.ai_store import keep_feedback
+
+            keep_feedback(self.s.store, self.s.id, q.gid, ai, self.s.clock())
         self.say_rated(outcome)
         return True
 
@@ -213,6 +224,20 @@ class PlainSession:
         self.say(_("Rated {rating} ({n}); next review {when}.").format(
             rating=rating_name(outcome.rating), n=outcome.rating, when=fmt_due(outcome.card.due, self.s.clock())))
         self.say()
+
+    def ai_feedback(self, q: Question, line: str) -> AIFeedback | None:
+        """With `--ai`, the model's grading of an answer (or the one line why there is none)."""
+        import asyncio
+
+        from quizzer.ai_grading import AI_GRADED_TYPES, ask_grade, feedback_lines
+
+        if self.ai is None or not line or q.type not in AI_GRADED_TYPES:
+            return None
+        self.say(_("(asking {model} to grade your answer ...)").format(model=self.ai.model))
+        feedback: AIFeedback = asyncio.run(ask_grade(self.ai, q, line, self.s.lang))
+        for text in feedback_lines(feedback, q):
+            self.say(text)
+        return feedback
 
     def explain(self, q: Question) -> None:
         self.say(_("Why:"))

@@ -31,7 +31,7 @@ from quizzer.records import (
 )
 
 # Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
-SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index", "m004_marks")
+SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index", "m004_marks", "m007_ai_feedback")
 BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 65_536  # SQLite's page cache: keeps the log's index pages hot through a session
 WAL_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of WAL: a long session never waits on one

@@ -72,3 +72,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "q.db")
     yield s
     s.close()
+
+
+from .fake_openai import fake_ai as fake_ai  # noqa: E402 (the fake OpenAI-compatible server, for every test)

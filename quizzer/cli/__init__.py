@@ -13,7 +13,14 @@ from typing import Any
 import click
 
 from quizzer import __version__
-from quizzer.cli import anki_commands, bank_commands, config_commands, progress_commands, study_commands
+from quizzer.cli import (
+    ai_commands,
+    anki_commands,
+    bank_commands,
+    config_commands,
+    progress_commands,
+    study_commands,
+)
 from quizzer.cli.context import Context, fail
 
 __all__ = ["Context", "cli", "main"]
@@ -55,7 +62,7 @@ for command in (bank_commands.validate, bank_commands.export, bank_commands.list
                 study_commands.review, study_commands.quiz, study_commands.due, study_commands.stats,
                 progress_commands.progress, progress_commands.suspend, progress_commands.unsuspend,
                 progress_commands.reset, progress_commands.doctor, config_commands.config,
-                config_commands.completion):
+                config_commands.completion, ai_commands.ai):
     cli.add_command(command)
 bank_commands.export.add_command(anki_commands.export_anki_cmd)
 

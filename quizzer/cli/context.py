@@ -15,6 +15,7 @@ import click
 from quizzer.safetext import one_line
 
 if TYPE_CHECKING:
+    from quizzer.ai_client import AISettings
     from quizzer.config import Config
     from quizzer.model import Counted, Library
     from quizzer.scheduler import Scheduler
@@ -46,6 +47,17 @@ class Context:
             for warning in self._config.warnings:
                 click.echo(f"quizzer: {one_line(warning)}", err=True)
         return self._config
+
+    def ai_settings(self) -> AISettings:
+        """The [ai] settings; a user error when they do not name a server and a model (nothing is sent)."""
+        from quizzer.ai_client import AISettings
+        from quizzer.errors import QuizzerError
+
+        settings = AISettings.from_config(self.config())
+        if not settings.configured:
+            raise QuizzerError("the AI interviewer is not configured: set base_url and model in the [ai] section "
+                               f"of {self.config().path} (or QUIZZER_AI_BASE_URL and QUIZZER_AI_MODEL)")
+        return settings
 
     def bank_dirs(self) -> list[Path]:
         from quizzer.paths import bank_dirs

@@ -19,17 +19,20 @@ if TYPE_CHECKING:
 
 SEED = click.option("--seed", type=click.IntRange(0, 2**63), metavar="N",
                     help="Same N, same order of questions and of choices (for answers read from a file).")
+AI = click.option("--ai", "use_ai", is_flag=True,
+                  help="Plain mode: the [ai] model grades open answers too, before you rate yourself.")
 LIST = click.option("--list", "list_only", is_flag=True,
                     help="Print the ids the session would ask, in order, and start nothing.")
 
 
 def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], seed: int | None = None,
-               list_only: bool = False) -> None:
+               list_only: bool = False, use_ai: bool = False) -> None:
     import random
 
     from quizzer.plain import PlainSession
     from quizzer.session import Session
 
+    ai = obj.ai_settings() if use_ai else None
     library = obj.library()
     with obj.open_store() as store:
         scheduler = obj.scheduler(store)
@@ -42,7 +45,7 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], see
         session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters,
                           rng=random.Random(seed), lang=obj.language())
         try:
-            PlainSession(session, library, sys.stdin.buffer, sys.stdout).run()
+            PlainSession(session, library, sys.stdin.buffer, sys.stdout, ai=ai).run()
         except BrokenPipeError:  # the reader went away: everything answered is already saved
             # Point stdout at /dev/null so that the interpreter's final flush does not complain.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -59,10 +62,11 @@ def _tui_or_plain(plain: bool) -> bool:
 
 @click.command()
 @click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
+@AI
 @SEED
 @LIST
 @pass_ctx
-def review(obj: Context, plain: bool, seed: int | None, list_only: bool) -> None:
+def review(obj: Context, plain: bool, use_ai: bool, seed: int | None, list_only: bool) -> None:
     """Today's review: due questions first, then new ones up to the daily limit."""
     from quizzer.study_queue import todays_queue
 
@@ -70,7 +74,7 @@ def review(obj: Context, plain: bool, seed: int | None, list_only: bool) -> None
         obj.run_app(start="review")
         return
     _run_plain(obj, "review", lambda lib, store, sch, rng: todays_queue(lib, store, sch, utc_now()), {}, seed,
-               list_only)
+               list_only, use_ai)
 
 
 @click.command()
@@ -82,11 +86,12 @@ def review(obj: Context, plain: bool, seed: int | None, list_only: bool) -> None
 @click.option("--new-only", is_flag=True, help="Only questions you have never answered.")
 @click.option("--due-only", is_flag=True, help="Only questions due for review.")
 @click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
+@AI
 @SEED
 @LIST
 @pass_ctx
 def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[int, ...], types: tuple[str, ...],
-         tags: tuple[str, ...], new_only: bool, due_only: bool, plain: bool, seed: int | None,
+         tags: tuple[str, ...], new_only: bool, due_only: bool, plain: bool, use_ai: bool, seed: int | None,
          list_only: bool) -> None:
     """A quiz of N questions, filtered; due and unseen questions come first."""
     from quizzer.study_queue import quiz_selection
@@ -106,7 +111,7 @@ def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[in
         return quiz_selection(lib, store, sch, utc_now(), categories=categories, levels=levels, types=types,
                               tags=tags, count=count, new_only=new_only, due_only=due_only, rng=rng)
 
-    _run_plain(obj, "quiz", build, filters, seed, list_only)
+    _run_plain(obj, "quiz", build, filters, seed, list_only, use_ai)
 
 
 @click.command()

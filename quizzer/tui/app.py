@@ -36,6 +36,7 @@ from quizzer.tui.keymap import apply_keymap
 from quizzer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:  # the session loop (and grading) load when the first session starts
+    from quizzer.ai_client import AISettings
     from quizzer.session import Clock, Session
 
 QUIZ_FILTERS = ("categories", "count", "levels", "types", "tags", "new_only", "due_only")
@@ -133,6 +134,13 @@ class QuizzerApp(App[None]):
             self.lang = self.config.language
             set_language(self.lang)
             self.refresh(layout=True, recompose=False)
+
+    def ai_settings(self) -> AISettings | None:
+        """The AI interviewer's settings when [ai] names a server and a model; None: nothing is sent."""
+        from quizzer.ai_client import AISettings
+
+        settings = AISettings.from_config(self.config)
+        return settings if settings.configured else None
 
     def toggle_theme(self) -> None:
         self.save_settings({"ui": {"theme": "textual-light" if self.theme == "textual-dark" else "textual-dark"}})

@@ -16,6 +16,9 @@ from quizzer.i18n import N_, _
 HOW_TO = {
     "HomeScreen": N_("Your categories with what is seen, due and mastered. Start today's review with r, or pick a "
                   "category with the arrows and quiz it with c. m sets up a timed mock interview."),
+    "FollowUpScreen": N_("The AI interviewer asks up to two follow-up questions about your answer. Type your "
+                         "answer and press Enter; Esc skips the rest. Your answers are kept in the mock interview's "
+                         "report; they are not scheduled for review."),
     "SessionScreen": N_("Answer with the keys shown below the question. After the feedback, 1-4 change the proposed "
                      "rating and Enter goes on; every answer is saved before the next question. A missed question "
                      "comes back later in the session, marked 'again'. Code questions: ctrl+r runs the cases "

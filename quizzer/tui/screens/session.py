@@ -24,6 +24,8 @@ from quizzer.model import LEVELS, Question
 from quizzer.render import fmt_due
 from quizzer.session import Session
 from quizzer.translation import has_language
+from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.ai_feedback import AIFeedbackView, wanted
 from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answer_so_far, answer_widget
 from quizzer.tui.widgets.feedback import FeedbackPanel
 from quizzer.tui.widgets.keybar import KeyBar
@@ -77,6 +79,7 @@ class SessionScreen(Screen[None]):
         self.grading: tuple[Question, AnswerSubmitted, int] | None = None  # a code answer being run
         self.shown_at = 0.0
         self.closed = False
+        self.followups: tuple[tuple[str, str], ...] = ()  # a mock interview's, for the question on show
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="session-bar"):
@@ -109,7 +112,7 @@ class SessionScreen(Screen[None]):
         if q is None:
             self.end_session()
             return
-        self.question, self.pending = q, None
+        self.question, self.pending, self.followups = q, None, ()
         self.remove_class("-feedback")
         practice = self.query_one("#practice", Static)
         practice.update("")
@@ -181,7 +184,8 @@ class SessionScreen(Screen[None]):
                 return
             if result.verdict == "unreadable":
                 result = Grade(False, 0.0, 1, "wrong", "Time ran out before an answer could be read.")
-            self.show_feedback(q, answer, duration, result)
+            if not self.ask_followups(q, answer, duration, result):
+                self.show_feedback(q, answer, duration, result)
             return
         # Running code takes up to its time limit: never on the UI's thread.
         self.phase = GRADING
@@ -203,8 +207,33 @@ class SessionScreen(Screen[None]):
         panel.show(self.session.library, q, result, answer.text)
         panel.show_rating(proposed, proposed)
         panel.focus_body()
+        panel.ai.start(app_of(self).ai_settings(), q, answer.text, self.session.lang, self.followups)
         self.update_timer()
         self.refresh_bindings()
+
+    def ask_followups(self, q: Question, answer: AnswerSubmitted, duration: int, result: Grade) -> bool:
+        """In a mock interview with the AI on, the interviewer's follow-ups come before the feedback."""
+        from quizzer.tui.screens.followup import FollowUpScreen
+
+        ai = app_of(self).ai_settings()
+        if self.session.kind != "mock" or ai is None or not wanted(q, answer.text):
+            return False
+
+        def answered(exchange: tuple[tuple[str, str], ...] | None) -> None:
+            self.followups = exchange or ()
+            self.show_feedback(q, answer, duration, result)
+
+        self.phase = GRADING  # the timer stops; leaving now records the answer as graded offline
+        self.pending = Pending(q, result, answer.text, duration, result.rating, result.rating)
+        self.app.push_screen(FollowUpScreen(ai, self.session, q, answer.text), answered)
+        return True
+
+    def on_aifeedback_view_graded(self, message: AIFeedbackView.Graded) -> None:
+        """The model's suggested rating becomes the proposed one, unless the user has chosen already."""
+        p, ai_grade = self.pending, message.feedback.grade
+        if p and ai_grade and p.question.gid == message.question.gid and p.chosen == p.proposed:
+            p.proposed = p.chosen = ai_grade.rating
+            self.query_one(FeedbackPanel).show_rating(p.chosen, p.proposed, by_ai=True)
 
     def commit_pending(self) -> None:
         """Record the answer on show with the rating chosen so far (the proposed one unless changed);
@@ -221,6 +250,7 @@ class SessionScreen(Screen[None]):
         if p.question.type == "open":  # the self-rating is the grade of an open answer
             result = grade(p.question, p.text, p.duration_ms, self_rating=p.chosen)
         outcome = self.session.record(p.question, result, p.text, p.duration_ms, rating=p.chosen)
+        self.query_one(FeedbackPanel).ai.keep(self.session, p.question)
         self.query_one("#status", Static).update(
             _("Saved {gid}: {rating}; next review {when}.").format(
                 gid=p.question.gid, rating=rating_name(outcome.rating),
@@ -381,4 +411,5 @@ class SessionScreen(Screen[None]):
                 _("Flagged {gid} as wrong or unclear.").format(gid=self.question.gid))
 
     def action_end(self) -> None:
-        self.end_session()
+        if not self.query_one(FeedbackPanel).ai.cancel():  # Esc first stops an AI request under way
+            self.end_session()

@@ -14,6 +14,7 @@ from quizzer.i18n import N_, _
 from quizzer.render import fmt_due, one_line
 from quizzer.session import Session, Summary
 from quizzer.tui.nav import app_of
+from quizzer.tui.widgets.ai_report import AIReportView
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.keybar import KeyBar
 
@@ -42,6 +43,7 @@ class SummaryScreen(Screen[None]):
             yield Static(id="weakest", markup=False)
             yield Static(id="revisit", markup=False)
             yield Static(id="due-tomorrow", markup=False)
+            yield AIReportView(id="ai-report")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -76,6 +78,7 @@ class SummaryScreen(Screen[None]):
         if s.next_due:
             due += " " + _("Next review {when}.").format(when=fmt_due(s.next_due, self.session.clock()))
         self.query_one("#due-tomorrow", Static).update(due)
+        self.query_one(AIReportView).start(app_of(self).ai_settings(), self.session)
 
     def action_done(self) -> None:
         self.app.pop_screen()  # back to where the session started: home, or the question browsed

@@ -14,6 +14,7 @@ from quizzer.grading import Grade
 from quizzer.i18n import _
 from quizzer.labels import RATINGS, VERDICT_MARKS, rating_name, verdict_text
 from quizzer.model import Library, Question
+from quizzer.tui.widgets.ai_feedback import AIFeedbackView
 
 
 class FeedbackPanel(Vertical):
@@ -26,13 +27,19 @@ class FeedbackPanel(Vertical):
             yield Static(id="verdict", markup=False)
             yield Static(id="your-answer", markup=False)
             yield Static(id="correct-answer", markup=False)
+            yield AIFeedbackView(id="ai-feedback")
             yield Markdown(id="explanation")
         yield Static(id="rating")
+
+    @property
+    def ai(self) -> AIFeedbackView:
+        return self.query_one(AIFeedbackView)
 
     def focus_body(self) -> None:
         self.query_one("#feedback-body", VerticalScroll).focus()
 
     def show(self, library: Library, q: Question, result: Grade, text: str) -> None:
+        self.ai.clear()
         verdict = self.query_one("#verdict", Static)
         verdict.set_classes(f"-{result.verdict}")
         if q.type == "open":
@@ -54,12 +61,14 @@ class FeedbackPanel(Vertical):
         self.query_one("#explanation", Markdown).update(body)
         self.query_one("#feedback-body", VerticalScroll).scroll_home(animate=False)
 
-    def show_rating(self, chosen: int, proposed: int) -> None:
+    def show_rating(self, chosen: int, proposed: int, by_ai: bool = False) -> None:
         line = Text(_("Rating: "))
         for value in RATINGS:
             style = "feedback--chosen" if value == chosen else "feedback--other"
             mark = "▶" if value == chosen else " "  # the choice shows by a marker too, not by colour alone
             line.append(f"{mark}{value} {rating_name(value)} ", style=self.get_component_rich_style(style))
             line.append(" ")
-        line.append(_("(proposed {rating}) · Enter: next").format(rating=rating_name(proposed)))
+        proposal = (_("(proposed {rating} by the AI) · Enter: next") if by_ai
+                    else _("(proposed {rating}) · Enter: next"))
+        line.append(proposal.format(rating=rating_name(proposed)))
         self.query_one("#rating", Static).update(line)
