@@ -130,3 +130,24 @@ def m004_marks(db: Database) -> None:
     for flag in ("suspended", "flagged"):
         db.execute(f"INSERT INTO marks (id, gid, category, mark, value, at) SELECT '{flag}-' || gid, gid, category,"
                    f" '{flag}', 1, '2000-01-01T00:00:00.000000+00:00' FROM cards WHERE {flag} = 1")
+
+
+@migrations()
+def m005_study_loop(db: Database) -> None:
+    # How sure the user said they were before the answer was checked (1 guess, 2 unsure, 3 sure; NULL
+    # when not asked), for calibration and the confidently-wrong list.
+    db.execute("ALTER TABLE reviews ADD COLUMN confidence INTEGER CHECK (confidence BETWEEN 1 AND 3)")
+    # Undone reviews as tombstones, keyed by the review's id: the review leaves the log, the tombstone
+    # stays and moves between machines, so importing a file written before the undo never brings it back.
+    db.execute(
+        """
+        CREATE TABLE undos (
+            review_id TEXT PRIMARY KEY,
+            gid TEXT NOT NULL,
+            category TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    # Questions that became leeches (too many lapses): suspended once and told once, listed after.
+    db.execute("CREATE TABLE leeches (gid TEXT PRIMARY KEY, category TEXT NOT NULL, at TEXT NOT NULL)")

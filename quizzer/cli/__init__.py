@@ -54,7 +54,7 @@ for command in (bank_commands.validate, bank_commands.export, bank_commands.list
                 bank_commands.grade,
                 study_commands.review, study_commands.quiz, study_commands.due, study_commands.stats,
                 progress_commands.progress, progress_commands.suspend, progress_commands.unsuspend,
-                progress_commands.reset, progress_commands.doctor, config_commands.config,
+                progress_commands.undo, progress_commands.reset, progress_commands.doctor, config_commands.config,
                 config_commands.completion):
     cli.add_command(command)
 
