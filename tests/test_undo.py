@@ -30,7 +30,7 @@ def record(store: Store, sch: Scheduler, r: ReviewRow) -> CardRow:
 
 
 def counts(store: Store) -> list[tuple[str, str, int, int, int]]:
-    return [tuple(r) for r in store.conn.execute(  # type: ignore[misc]
+    return [tuple(r) for r in store.conn.execute(
         "SELECT day, category, reviews, correct, new FROM daily_counts WHERE reviews > 0 ORDER BY day")]
 
 
