@@ -69,6 +69,9 @@ SCHEMA: dict[str, dict[str, tuple[Any, Callable[[Any], bool], str]]] = {
         "relearning_steps_s": ([600], _steps, "a list of seconds, each from 1 to 2592000"),
         "day_rollover_hour": (4, _whole(0, 23), "an hour from 0 to 23"),
         "interview_date": ("", _date, "a date YYYY-MM-DD, or empty for none"),
+        "interview_categories": ([], lambda v: isinstance(v, list) and all(
+            isinstance(x, str) and x.replace("-", "").isalnum() and len(x) <= 40 for x in v),
+            "a list of category names (empty: every category)"),
         "minutes_per_day": (30, _whole(5, 1440), "minutes from 5 to 1440"),
         "leech_threshold": (8, _whole(2, 1000), "a whole number from 2 to 1000"),
         "confidence_in_reviews": (False, _flag, "true or false"),
@@ -262,6 +265,7 @@ TEMPLATE = """# quizzer's settings. Every key is optional; delete one to get its
 # relearning_steps_s = [600]
 # day_rollover_hour = 4          # the study day starts at this local hour (a late session counts for the day before)
 # interview_date = "2026-12-20"  # readiness and the daily plan aim at this day (`quizzer plan`)
+# interview_categories = []      # the categories the plan covers (empty: every category)
 # minutes_per_day = 30           # the time the plan may fill each day
 # leech_threshold = 8            # lapses after which a question is suspended as a leech
 # confidence_in_reviews = false  # ask how sure you are (1 guess, 2 unsure, 3 sure) before checking

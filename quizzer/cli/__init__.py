@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from quizzer import __version__
-from quizzer.cli import bank_commands, config_commands, progress_commands, study_commands
+from quizzer.cli import bank_commands, config_commands, plan_commands, progress_commands, study_commands
 from quizzer.cli.context import Context, fail
 
 __all__ = ["Context", "cli", "main"]
@@ -53,6 +53,7 @@ def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None, config: str 
 for command in (bank_commands.validate, bank_commands.export, bank_commands.list_cmd, bank_commands.show,
                 bank_commands.grade,
                 study_commands.review, study_commands.quiz, study_commands.due, study_commands.stats,
+                plan_commands.plan, plan_commands.leeches,
                 progress_commands.progress, progress_commands.suspend, progress_commands.unsuspend,
                 progress_commands.undo, progress_commands.reset, progress_commands.doctor, config_commands.config,
                 config_commands.completion):

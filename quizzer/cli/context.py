@@ -17,6 +17,7 @@ from quizzer.safetext import one_line
 if TYPE_CHECKING:
     from quizzer.config import Config
     from quizzer.model import Counted, Library
+    from quizzer.plan import InterviewGoal
     from quizzer.scheduler import Scheduler
     from quizzer.store import Store
 
@@ -46,6 +47,15 @@ class Context:
             for warning in self._config.warnings:
                 click.echo(f"quizzer: {one_line(warning)}", err=True)
         return self._config
+
+    def goal(self) -> InterviewGoal | None:
+        """The interview date and minutes a day set in the config file, if a date is set."""
+        from quizzer.plan import InterviewGoal
+
+        return InterviewGoal.from_settings(self.config().values["study"])
+
+    def leech_threshold(self) -> int:
+        return int(self.config().get("study", "leech_threshold"))
 
     def bank_dirs(self) -> list[Path]:
         from quizzer.paths import bank_dirs

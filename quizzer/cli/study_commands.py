@@ -40,7 +40,7 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], see
             return
         store.check_writable()
         session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters,
-                          rng=random.Random(seed), lang=obj.language())
+                          rng=random.Random(seed), lang=obj.language(), leech_threshold=obj.leech_threshold())
         try:
             PlainSession(session, library, sys.stdin.buffer, sys.stdout).run()
         except BrokenPipeError:  # the reader went away: everything answered is already saved
@@ -69,8 +69,8 @@ def review(obj: Context, plain: bool, seed: int | None, list_only: bool) -> None
     if not _tui_or_plain(plain) and not list_only:
         obj.run_app(start="review")
         return
-    _run_plain(obj, "review", lambda lib, store, sch, rng: todays_queue(lib, store, sch, utc_now()), {}, seed,
-               list_only)
+    _run_plain(obj, "review", lambda lib, store, sch, rng: todays_queue(lib, store, sch, utc_now(), goal=obj.goal()),
+               {}, seed, list_only)
 
 
 @click.command()
@@ -81,32 +81,37 @@ def review(obj: Context, plain: bool, seed: int | None, list_only: bool) -> None
 @click.option("--tag", "tags", multiple=True, metavar="T", shell_complete=complete_tag)
 @click.option("--new-only", is_flag=True, help="Only questions you have never answered.")
 @click.option("--due-only", is_flag=True, help="Only questions due for review.")
+@click.option("--cram", is_flag=True,
+              help="Only questions not yet due, weakest predicted recall first (study ahead of the schedule).")
 @click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
 @SEED
 @LIST
 @pass_ctx
 def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[int, ...], types: tuple[str, ...],
-         tags: tuple[str, ...], new_only: bool, due_only: bool, plain: bool, seed: int | None,
+         tags: tuple[str, ...], new_only: bool, due_only: bool, cram: bool, plain: bool, seed: int | None,
          list_only: bool) -> None:
-    """A quiz of N questions, filtered; due and unseen questions come first."""
-    from quizzer.study_queue import quiz_selection
+    """A quiz of N questions, filtered; due and unseen questions come first (--cram: not yet due ones)."""
+    from quizzer.study_queue import cram_selection, quiz_selection
 
-    if new_only and due_only:
-        raise click.UsageError("--new-only and --due-only exclude each other")
+    if sum((new_only, due_only, cram)) > 1:
+        raise click.UsageError("--new-only, --due-only and --cram exclude each other")
     library = obj.library()
     check_categories(library, categories)
     check_tags(library, tags)
     filters = {"categories": list(categories), "count": count, "levels": list(levels), "types": list(types),
-               "tags": list(tags), "new_only": new_only, "due_only": due_only}
+               "tags": list(tags), "new_only": new_only, "due_only": due_only, **({"cram": True} if cram else {})}
     if not _tui_or_plain(plain) and not list_only:
         obj.run_app(start="quiz", filters=filters)
         return
 
     def build(lib: Any, store: Store, sch: Scheduler, rng: Any) -> Any:
+        if cram:
+            return cram_selection(lib, store, sch, utc_now(), categories=categories, levels=levels, types=types,
+                                  tags=tags, count=count)
         return quiz_selection(lib, store, sch, utc_now(), categories=categories, levels=levels, types=types,
                               tags=tags, count=count, new_only=new_only, due_only=due_only, rng=rng)
 
-    _run_plain(obj, "quiz", build, filters, seed, list_only)
+    _run_plain(obj, "cram" if cram else "quiz", build, filters, seed, list_only)
 
 
 @click.command()
@@ -118,7 +123,7 @@ def due(obj: Context, as_json: bool) -> None:
 
     library = obj.library()
     with obj.open_store() as store:
-        counts = due_counts(library, store, obj.scheduler(store), utc_now())
+        counts = due_counts(library, store, obj.scheduler(store), utc_now(), goal=obj.goal())
     if as_json:
         click.echo(json.dumps({"due_now": counts.due_now, "learning": counts.learning,
                                "new_available": counts.new_available}))

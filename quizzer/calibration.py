@@ -1,0 +1,90 @@
+"""Confidence against outcome: how often "sure" answers were right, a Brier score, and the questions
+answered wrong while sure (the misconceptions an interviewer would expose, which the queue puts first).
+
+The user says how sure they are before the answer is checked: 1 guess, 2 unsure, 3 sure. For the Brier
+score each level stands for a probability of being right: a guess 0.25 (one choice in four), unsure
+0.5, sure 0.9 (what "sure" should mean: as often right as FSRS's default target). Right means the
+review's rating is not Again, the one meaning of correct in quizzer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from quizzer.store import Store
+
+CONFIDENCE = {1: "guess", 2: "unsure", 3: "sure"}
+PROBABILITY = {1: 0.25, 2: 0.5, 3: 0.9}
+SURE = 3
+
+
+@dataclass
+class Calibration:
+    answers: int = 0
+    right: int = 0
+    by_level: dict[int, list[int]] = field(default_factory=dict)  # confidence -> [answers, right]
+    squared_error: float = 0.0
+
+    def add(self, confidence: int, correct: bool, n: int) -> None:
+        level = self.by_level.setdefault(confidence, [0, 0])
+        level[0] += n
+        level[1] += n * correct
+        self.answers += n
+        self.right += n * correct
+        self.squared_error += n * (PROBABILITY[confidence] - correct) ** 2
+
+    @property
+    def brier(self) -> float | None:
+        """Mean squared gap between the stated confidence and the outcome: 0 is perfect; always
+        saying "unsure" scores 0.25."""
+        return self.squared_error / self.answers if self.answers else None
+
+    def rate(self, confidence: int) -> float | None:
+        """How often answers given at this confidence were right."""
+        n, right = self.by_level.get(confidence, [0, 0])
+        return right / n if n else None
+
+
+def calibration(store: Store, gids: set[str] | None = None) -> tuple[dict[str, Calibration], Calibration]:
+    """Per category and over all, for the reviews that carry a confidence (of `gids`, if given)."""
+    per: dict[str, Calibration] = {}
+    total = Calibration()
+    rows = store.conn.execute(
+        "SELECT gid, category, confidence, rating > 1 FROM reviews WHERE confidence BETWEEN 1 AND 3"
+        if gids is not None else
+        "SELECT NULL, category, confidence, rating > 1, COUNT(*) FROM reviews WHERE confidence BETWEEN 1 AND 3"
+        " GROUP BY category, confidence, rating > 1")
+    for row in rows:
+        gid, category, confidence, correct = row[:4]
+        if gids is not None and gid not in gids:
+            continue
+        n = row[4] if len(row) > 4 else 1
+        per.setdefault(category, Calibration()).add(confidence, bool(correct), n)
+        total.add(confidence, bool(correct), n)
+    return dict(sorted(per.items())), total
+
+
+@dataclass(frozen=True, slots=True)
+class SureButWrong:
+    gid: str
+    at: datetime
+    response: str
+
+
+def confidently_wrong(store: Store) -> set[str]:
+    """Questions whose latest answer was given as sure and rated Again."""
+    return {r[0] for r in _sure_but_wrong(store)}
+
+
+def confidently_wrong_list(store: Store) -> list[SureButWrong]:
+    """The same, newest first, with the answer given."""
+    out = [SureButWrong(gid, datetime.fromisoformat(at), response) for gid, at, response in _sure_but_wrong(store)]
+    return sorted(out, key=lambda x: x.at, reverse=True)
+
+
+def _sure_but_wrong(store: Store) -> list[tuple[str, str, str]]:
+    return store.conn.execute(
+        "SELECT r.gid, r.reviewed_at, r.response FROM reviews r WHERE r.confidence = 3 AND r.rating = 1"
+        " AND NOT EXISTS (SELECT 1 FROM reviews later WHERE later.gid = r.gid"
+        " AND (later.reviewed_at, later.id) > (r.reviewed_at, r.id))").fetchall()
