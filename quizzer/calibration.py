@@ -9,14 +9,22 @@ review's rating is not Again, the one meaning of correct in quizzer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from quizzer.i18n import N_
 from quizzer.store import Store
 
-CONFIDENCE = {1: "guess", 2: "unsure", 3: "sure"}
+CONFIDENCE = {1: N_("guess"), 2: N_("unsure"), 3: N_("sure")}
 PROBABILITY = {1: 0.25, 2: 0.5, 3: 0.9}
-SURE = 3
+
+
+def asks_confidence(kind: str, study: Mapping[str, Any]) -> bool:
+    """Whether a session of `kind` asks how sure the user is ([study] confidence_in_mock for mock
+    interviews, confidence_in_reviews for the rest)."""
+    return bool(study.get("confidence_in_mock" if kind == "mock" else "confidence_in_reviews", kind == "mock"))
 
 
 @dataclass

@@ -11,12 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from quizzer.i18n import N_, _
 from quizzer.records import CardRow, ReviewRow, to_iso
 from quizzer.store import Store
 
-ADVICE = ("Drilling a leech again rarely helps. Rewrite the question in your own words, split it into "
-          "smaller ones, or read its references; then unsuspend it.")
+ADVICE = N_("Drilling a leech again rarely helps. Rewrite the question in your own words, split it into "
+            "smaller ones, or read its references; then unsuspend it.")
 WRONG_ANSWERS_SHOWN = 5
+
+
+def leech_note(gid: str, lapses: int) -> str:
+    """What the user is told, once, when a question becomes a leech."""
+    return _("{gid} is a leech: forgotten {n} times, so it is suspended.").format(gid=gid, n=lapses) + " " + _(ADVICE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -65,7 +65,7 @@ class Plan:
     days_left: int
     readiness: Readiness
     daily: list[DayPlan]
-    unseen: list[Question]  # in the order the plan brings them in: weakest category first
+    unseen: list[Question]  # in the order the plan brings them in: weakest categories first
     unseen_after: int  # questions the minutes leave unseen on the day (0: the plan fits)
     seconds: dict[str, float] = field(default_factory=dict)  # per type: the median answer time used
     review_seconds: float = OTHER_SECONDS  # the mean cost of a review and of a new question
@@ -129,6 +129,19 @@ class _Forecast:
         return sum(1 for o in offsets if o == 0), [o for o in offsets if o > 0]
 
 
+def _weakest_first(library: Library, ready: Readiness) -> Callable[[Question], tuple[float, int, int]]:
+    """The order new questions come in: categories by readiness in steps of 10% (weakest first), those
+    in the same step taking turns, each in its bank's teaching order (as the daily review has it)."""
+    from quizzer.study_queue import types_interleaved
+
+    place: dict[str, int] = {}
+    for n, bank in enumerate(library.ordered_banks()):
+        place.update((q.gid, i) for i, q in enumerate(types_interleaved(bank, n)))
+    weakest = sorted(ready.categories, key=lambda c: (ready.categories[c], c))
+    return lambda q: (round(ready.categories.get(q.category, 0.0), 1), place.get(q.gid, 0),
+                      weakest.index(q.category) if q.category in weakest else 0)
+
+
 def plan_for(library: Library, store: Store, scheduler: Scheduler, now: datetime, goal: InterviewGoal,
              tz: tzinfo | None = None, new_today: int = 0) -> Plan:
     """The plan from today (`new_today`: new questions already answered today) to the interview."""
@@ -136,9 +149,8 @@ def plan_for(library: Library, store: Store, scheduler: Scheduler, now: datetime
     moment = interview_moment(goal.day, tz)
     ready = readiness(pool, store, scheduler, moment)
     cards = store.cards()
-    weakest = sorted(ready.categories, key=lambda c: (ready.categories[c], c))
     unseen = sorted((q for q in pool if (c := cards.get(q.gid)) is None or (c.reviews == 0 and not c.suspended)),
-                    key=lambda q: weakest.index(q.category))  # stable: bank order within a category
+                    key=_weakest_first(library, ready))
     seconds = answer_seconds(store, library)
     left = days_left(goal.day, now, tz)
     review_s = _mean_cost([q for q in pool if q.gid in cards], seconds)

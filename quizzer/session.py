@@ -67,11 +67,12 @@ class Session:
     def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
                  kind: str, questions: Sequence[Question], filters: dict[str, Any] | None = None,
                  tz: tzinfo | None = None, rng: random.Random | None = None, requeue: bool = True,
-                 lang: str = "en", leech_threshold: int = 8) -> None:
+                 lang: str = "en", leech_threshold: int = 8, confidence: bool = False) -> None:
         self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
         self.lang = lang  # the language questions are shown in; the queue keeps the originals
         self.kind, self.tz, self.requeue = kind, tz, requeue
         self.leech_threshold = leech_threshold
+        self.asks_confidence = confidence  # ask how sure the user is before the answer is checked
         self.rng = rng or random.Random()
         self.id = str(uuid.uuid4())
         self._queue = list(questions)
@@ -163,9 +164,10 @@ class Session:
             self._pending.append((card.due, self.library.get(q.gid) or q))
         return outcome
 
-    def undo_last(self) -> Outcome | None:
+    def undo_last(self, current: Question | None = None) -> Outcome | None:
         """Take back the last answer of this session: the review leaves the log (a tombstone stays),
-        the card is as it was before, and the question comes next again. None if nothing to undo."""
+        the card is as it was before, and the question comes next again (then `current`, a question
+        on show and unanswered, if given). None if nothing to undo."""
         if not self.outcomes:
             return None
         outcome = self.outcomes.pop()
@@ -177,7 +179,8 @@ class Session:
         card = undo_review(self.store, review.id, self.scheduler.replay, now)
         forget_undone_leech(self.store, review, card, self.leech_threshold, now)
         self._pending = [p for p in self._pending if p[1].gid != gid]
-        self._queue.insert(0, self.library.get(gid) or outcome.question)
+        self._queue[:0] = [self.library.get(gid) or outcome.question] + (
+            [self.library.get(current.gid) or current] if current is not None else [])
         self._last = None
         return outcome
 

@@ -176,6 +176,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def counted(n: int, word: str) -> str:
+    """'1 review', '2 reviews': the command line's English counts (the app's come from the catalogs)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def check_categories(library: Library, categories: tuple[str, ...]) -> None:
     known = library.categories()
     for c in categories:

@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from quizzer.cli.context import Context, check_categories, complete_category, fail, pass_ctx
-from quizzer.labels import plural
+from quizzer.cli.context import Context, check_categories, complete_category, counted, fail, pass_ctx
 from quizzer.studyday import utc_now
 
 
@@ -79,10 +78,10 @@ def plan(obj: Context, interview: date | None, minutes: int | None, categories: 
         return
     ready = result.readiness
     when = "today" if result.days_left == 0 else "passed" if result.days_left < 0 else \
-        f"in {plural(result.days_left, 'day')}"
+        f"in {counted(result.days_left, 'day')}"
     scope = ", ".join(goal.categories) if goal.categories else "every category"
     click.echo(f"interview {goal.day.isoformat()} ({when}); {scope}; {goal.minutes_per_day} min a day")
-    click.echo(f"readiness: {ready.total:.0%} of {plural(ready.questions, 'question')} would be recalled "
+    click.echo(f"readiness: {ready.total:.0%} of {counted(ready.questions, 'question')} would be recalled "
                "on the day (unseen count as 0)")
     for category, value in sorted(ready.categories.items(), key=lambda kv: kv[1]):
         click.echo(f"  {category:<14}{value:>5.0%}")
@@ -92,7 +91,7 @@ def plan(obj: Context, interview: date | None, minutes: int | None, categories: 
     for day in result.daily:
         click.echo(f"{day.day.isoformat():<12}{day.new:>5}{day.reviews:>9}{day.minutes:>9.0f}")
     if result.unseen_after:
-        click.echo(f"{plural(result.unseen_after, 'question')} will still be unseen on the day at "
+        click.echo(f"{counted(result.unseen_after, 'question')} will still be unseen on the day at "
                    f"{goal.minutes_per_day} min a day: give more minutes or fewer categories")
     else:
         click.echo(f"every question is seen by {result.daily[-1].day.isoformat()}; "
@@ -104,6 +103,7 @@ def plan(obj: Context, interview: date | None, minutes: int | None, categories: 
 @pass_ctx
 def leeches(obj: Context, as_json: bool) -> None:
     """Questions you keep forgetting (lapses at or over [study] leech_threshold), with your wrong answers."""
+    from quizzer.i18n import _
     from quizzer.leeches import ADVICE
     from quizzer.leeches import leeches as find_leeches
     from quizzer.safetext import one_line
@@ -121,7 +121,7 @@ def leeches(obj: Context, as_json: bool) -> None:
         return
     for leech in found:
         state = "suspended" if leech.suspended else "not suspended"
-        click.echo(f"{leech.gid}  {plural(leech.lapses, 'lapse')}, {state}")
+        click.echo(f"{leech.gid}  {counted(leech.lapses, 'lapse')}, {state}")
         for answer in leech.wrong_answers:
             click.echo(f"    wrong: {one_line(answer)[:100]}")
-    click.echo(ADVICE)
+    click.echo(_(ADVICE))

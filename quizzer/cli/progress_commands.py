@@ -9,8 +9,15 @@ from pathlib import Path
 
 import click
 
-from quizzer.cli.context import Context, check_categories, complete_category, complete_question_id, fail, pass_ctx
-from quizzer.labels import plural
+from quizzer.cli.context import (
+    Context,
+    check_categories,
+    complete_category,
+    complete_question_id,
+    counted,
+    fail,
+    pass_ctx,
+)
 from quizzer.studyday import utc_now
 
 
@@ -45,7 +52,7 @@ def progress_export(obj: Context, file: Path) -> None:
             for undo in iter_undos(store):  # reviews taken back: they must stay taken back elsewhere
                 out.write(undo.to_json() + "\n")
                 undos += 1
-    click.echo(f"exported {n} reviews, {marks} suspension and flag events and {plural(undos, 'undo')}", err=True)
+    click.echo(f"exported {n} reviews, {marks} suspension and flag events and {counted(undos, 'undo')}", err=True)
 
 
 @progress.command("import")
@@ -69,9 +76,9 @@ def progress_import(obj: Context, file: Path) -> None:
         added, rebuilt = store.merge_reviews(
             (r for r in iter_log(file, now) if isinstance(r, ReviewRow) and r.id not in undone), scheduler.replay)
         marks, _ = merge_marks(store, (m for m in iter_log(file, now) if isinstance(m, MarkRow)))
-    click.echo(f"imported {plural(added, 'new review')} ({total - added - marks - undos} already here);"
-               f" rebuilt {plural(rebuilt, 'card')}; {plural(marks, 'new suspension or flag event')};"
-               f" {plural(undos, 'new undo')} ({taken_back} taken back here)", err=True)
+    click.echo(f"imported {counted(added, 'new review')} ({total - added - marks - undos} already here);"
+               f" rebuilt {counted(rebuilt, 'card')}; {counted(marks, 'new suspension or flag event')};"
+               f" {counted(undos, 'new undo')} ({taken_back} taken back here)", err=True)
 
 
 @click.command()
@@ -89,11 +96,11 @@ def undo(obj: Context) -> None:
         now = utc_now()
         card = undo_review(store, review.id, obj.scheduler(store).replay, now)
         forget_undone_leech(store, review, card, int(obj.config().get("study", "leech_threshold")), now)
-    from quizzer.labels import RATINGS
+    from quizzer.labels import rating_name
 
     when = review.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M")
     after = f"next review {fmt_due(card.due, now)}" if card is not None else "it is new again"
-    click.echo(f"took back your answer to {review.gid} ({RATINGS[review.rating]}, {when}); {after}")
+    click.echo(f"took back your answer to {review.gid} ({rating_name(review.rating)}, {when}); {after}")
 
 
 def _set_suspended(obj: Context, gid: str, value: bool) -> None:

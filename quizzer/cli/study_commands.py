@@ -27,6 +27,7 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], see
                list_only: bool = False) -> None:
     import random
 
+    from quizzer.calibration import asks_confidence
     from quizzer.plain import PlainSession
     from quizzer.session import Session
 
@@ -40,7 +41,8 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], see
             return
         store.check_writable()
         session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters,
-                          rng=random.Random(seed), lang=obj.language(), leech_threshold=obj.leech_threshold())
+                          rng=random.Random(seed), lang=obj.language(), leech_threshold=obj.leech_threshold(),
+                          confidence=asks_confidence(kind, obj.config().values["study"]))
         try:
             PlainSession(session, library, sys.stdin.buffer, sys.stdout).run()
         except BrokenPipeError:  # the reader went away: everything answered is already saved
