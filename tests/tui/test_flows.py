@@ -304,7 +304,7 @@ async def test_key_bar_shows_the_keys_that_act_and_a_click_presses_one(new_app: 
         bar = app.screen.query_one(KeyBar)
         await wait_for(pilot, lambda: bool(bar.placed), "the key bar")
         shown = [k.display for _, k in bar.placed]
-        assert shown == ["r", "c", "x", "m", "b", "s", "o", "q", "^p"]
+        assert shown == ["r", "c", "m", "b", "s", "o", "q", "^p"]
         x = next(x for x, k in bar.placed if k.key == "b")
         await pilot.click(KeyBar, offset=(x + 2, 0))
         await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), "browse")

@@ -28,7 +28,7 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "review", N_("Review"), id="home.review"),
         Binding("c", "category_quiz", N_("Quiz"), id="home.quiz"),
-        Binding("x", "cram", N_("Cram"), id="home.cram"),
+        Binding("x", "cram", N_("Cram"), id="home.cram", show=False),  # said in the hint, to keep the bar short
         Binding("m", "mock", N_("Mock"), id="home.mock"),
         Binding("b", "browse", N_("Browse"), id="home.browse"),
         Binding("s", "stats", N_("Stats"), id="home.stats"),
@@ -79,7 +79,8 @@ class HomeScreen(Screen[None]):
             hint.update(_("Press r for today's review ({due} due, {new} new).").format(
                 due=counts.due_now, new=counts.new_available))
         else:
-            hint.update(_("All done for today. Press c to quiz the highlighted category, or m for a mock interview."))
+            hint.update(_("All done for today. Press c to quiz the highlighted category, x to cram questions not yet "
+                          "due, or m for a mock interview."))
         self.stats = data
         self.lay_out_table()
 
@@ -102,7 +103,7 @@ class HomeScreen(Screen[None]):
             date=goal.day.isoformat(), when=when, ready=f"{ready.total:.0%}")
         if weakest:
             text += " · " + _("weakest: {category} {ready}").format(category=weakest[0], ready=f"{weakest[1]:.0%}")
-        line.update(text + " · " + _("plan: {n} min a day").format(n=goal.minutes_per_day))
+        line.update(text)
 
     def on_resize(self) -> None:
         if self.stats is not None:
