@@ -48,6 +48,11 @@ class Calibration:
         saying "unsure" scores 0.25."""
         return self.squared_error / self.answers if self.answers else None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"answers": self.answers, "right": self.right, "brier": self.brier,
+                "by_confidence": {CONFIDENCE[c]: {"answers": n, "right": ok, "rate": ok / n if n else None}
+                                  for c, (n, ok) in sorted(self.by_level.items())}}
+
     def rate(self, confidence: int) -> float | None:
         """How often answers given at this confidence were right."""
         n, right = self.by_level.get(confidence, [0, 0])

@@ -92,3 +92,7 @@ def test_plain_review_asks_how_sure_when_set(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "progress.db")
     assert [r.confidence for r in store.iter_reviews()] == [3]
     store.close()
+    stats = json.loads(invoke("stats", "--json").output)
+    assert stats["calibration"]["total"]["by_confidence"]["sure"] == {"answers": 1, "right": 1, "rate": 1.0}
+    assert stats["confidently_wrong"] == []
+    assert "calibration" in invoke("stats").output

@@ -137,13 +137,19 @@ def due(obj: Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def stats(obj: Context, as_json: bool) -> None:
-    """Per category: questions, seen, due, reviews, retention (30 days) and mastery; the streak."""
+    """Per category: questions, seen, due, reviews, retention (30 days) and mastery; the streak; how sure
+    answers were against how often they were right (calibration), and the confidently wrong questions."""
+    from quizzer.calibration import calibration, confidently_wrong_list
     from quizzer.labels import days
     from quizzer.stats import compute
 
     banks = obj.question_index()
     with obj.open_store() as store:
         data = compute(banks, store, utc_now())
+        per, total = calibration(store)
+        wrong = confidently_wrong_list(store)
+    data["calibration"] = {"categories": {c: v.to_json() for c, v in per.items()}, "total": total.to_json()}
+    data["confidently_wrong"] = [x.gid for x in wrong]
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -154,3 +160,13 @@ def stats(obj: Context, as_json: bool) -> None:
         click.echo(f"{name:<14}{s['questions']:>10}{s['seen']:>6}{s['due_now']:>5}{s['reviews']:>9}"
                    f"{ret:>10}{s['mastery']:>9.0%}")
     click.echo(f"streak: {days(data['streak_days'])}")
+    if per:
+        click.echo(f"\n{'calibration':<14}{'answers':>8}{'sure: right':>13}{'Brier':>7}"
+                   "   (0 is perfect; always unsure: 0.25)")
+        for name, c in [*per.items(), ("total", total)]:
+            sure = c.rate(3)
+            shown = f"{sure:.0%}" if sure is not None else "-"
+            click.echo(f"{name:<14}{c.answers:>8}{shown:>13}{c.brier or 0:>7.3f}")
+    if wrong:
+        click.echo("confidently wrong (asked first when due): " + ", ".join(x.gid for x in wrong[:10])
+                   + (f" and {len(wrong) - 10} more" if len(wrong) > 10 else ""))
