@@ -9,7 +9,8 @@ review's rating is not Again, the one meaning of correct in quizzer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -63,18 +64,17 @@ def calibration(store: Store, gids: set[str] | None = None) -> tuple[dict[str, C
     """Per category and over all, for the reviews that carry a confidence (of `gids`, if given)."""
     per: dict[str, Calibration] = {}
     total = Calibration()
+    # Summed in SQLite through the partial index of answers that carry a confidence (m005), in its order.
     rows = store.conn.execute(
-        "SELECT gid, category, confidence, rating > 1 FROM reviews WHERE confidence BETWEEN 1 AND 3"
+        "SELECT gid, category, confidence, rating, 1 FROM reviews WHERE confidence BETWEEN 1 AND 3"
         if gids is not None else
-        "SELECT NULL, category, confidence, rating > 1, COUNT(*) FROM reviews WHERE confidence BETWEEN 1 AND 3"
-        " GROUP BY category, confidence, rating > 1")
-    for row in rows:
-        gid, category, confidence, correct = row[:4]
+        "SELECT NULL, category, confidence, rating, COUNT(*) FROM reviews WHERE confidence BETWEEN 1 AND 3"
+        " GROUP BY category, confidence, rating")
+    for gid, category, confidence, rating, n in rows:
         if gids is not None and gid not in gids:
             continue
-        n = row[4] if len(row) > 4 else 1
-        per.setdefault(category, Calibration()).add(confidence, bool(correct), n)
-        total.add(confidence, bool(correct), n)
+        per.setdefault(category, Calibration()).add(confidence, rating > 1, n)
+        total.add(confidence, rating > 1, n)
     return dict(sorted(per.items())), total
 
 
@@ -85,19 +85,23 @@ class SureButWrong:
     response: str
 
 
-def confidently_wrong(store: Store) -> set[str]:
-    """Questions whose latest answer was given as sure and rated Again."""
-    return {r[0] for r in _sure_but_wrong(store)}
+def confidently_wrong(store: Store, gids: Iterable[str]) -> set[str]:
+    """Those of `gids` whose latest answer was given as sure and rated Again."""
+    return {r[0] for r in _sure_but_wrong(store, list(gids))}
 
 
 def confidently_wrong_list(store: Store) -> list[SureButWrong]:
-    """The same, newest first, with the answer given."""
+    """Every question whose latest answer was sure and wrong, newest first, with the answer given."""
     out = [SureButWrong(gid, datetime.fromisoformat(at), response) for gid, at, response in _sure_but_wrong(store)]
     return sorted(out, key=lambda x: x.at, reverse=True)
 
 
-def _sure_but_wrong(store: Store) -> list[tuple[str, str, str]]:
+def _sure_but_wrong(store: Store, gids: list[str] | None = None) -> list[tuple[str, str, str]]:
+    # Each card's latest review, found through the (gid, time) index: a look-up per card, never a scan
+    # of the log (the queue asks about its due cards only).
+    # CROSS JOIN keeps that order: SQLite would otherwise rather scan the whole log.
+    cards = "(SELECT value AS gid FROM json_each(?))" if gids is not None else "cards"
     return store.conn.execute(
-        "SELECT r.gid, r.reviewed_at, r.response FROM reviews r WHERE r.confidence = 3 AND r.rating = 1"
-        " AND NOT EXISTS (SELECT 1 FROM reviews later WHERE later.gid = r.gid"
-        " AND (later.reviewed_at, later.id) > (r.reviewed_at, r.id))").fetchall()
+        f"SELECT r.gid, r.reviewed_at, r.response FROM {cards} c CROSS JOIN reviews r ON r.gid = c.gid"
+        " AND r.reviewed_at = (SELECT MAX(reviewed_at) FROM reviews WHERE gid = c.gid)"
+        " WHERE r.confidence = 3 AND r.rating = 1", (json.dumps(gids),) if gids is not None else ()).fetchall()

@@ -137,8 +137,8 @@ def m005_study_loop(db: Database) -> None:
     # How sure the user said they were before the answer was checked (1 guess, 2 unsure, 3 sure; NULL
     # when not asked), for calibration and the confidently-wrong list.
     db.execute("ALTER TABLE reviews ADD COLUMN confidence INTEGER CHECK (confidence BETWEEN 1 AND 3)")
-    # The few "sure, and wrong" answers, found without reading the whole log when the queue is built.
-    db.execute("CREATE INDEX reviews_sure_wrong ON reviews (gid) WHERE confidence = 3 AND rating = 1")
+    # Calibration sums only the answers that carry a confidence: this index holds just those.
+    db.execute("CREATE INDEX reviews_confidence ON reviews (category, confidence, rating) WHERE confidence IS NOT NULL")
     # Undone reviews as tombstones, keyed by the review's id: the review leaves the log, the tombstone
     # stays and moves between machines, so importing a file written before the undo never brings it back.
     db.execute(

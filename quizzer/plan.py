@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizzer.model import Library, Question
 from quizzer.readiness import Readiness, days_left, interview_moment, readiness
@@ -32,7 +32,9 @@ MIN_SAMPLES = 3
 TIMES_READ = 5_000  # the latest answers give the medians: today's speed, not last year's
 ADVANCE_DAYS = 7  # the last days before the interview, when weak cards are reviewed ahead
 MAX_FORECAST_STEPS = 60
-GOOD = 3
+
+if TYPE_CHECKING:
+    from fsrs import Card
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,9 @@ class Plan:
 def answer_seconds(store: Store, library: Library) -> dict[str, float]:
     """Median seconds per answer, per question type, from the user's latest answers."""
     times: dict[str, list[float]] = {}
+    # The last rows written (rowid order): no sort of the whole log, and near enough the latest answers.
     for gid, ms in store.conn.execute("SELECT gid, duration_ms FROM reviews WHERE duration_ms > 0"
-                                      " ORDER BY reviewed_at DESC LIMIT ?", (TIMES_READ,)):
+                                      " ORDER BY rowid DESC LIMIT ?", (TIMES_READ,)):
         q = library.get(gid)
         if q is not None and isinstance(ms, int):
             times.setdefault(q.type, []).append(ms / 1000)
@@ -102,28 +105,34 @@ def _mean_cost(questions: Sequence[Question], seconds: Mapping[str, float]) -> f
 
 
 class _Forecast:
-    """Future Good reviews, by study day, from FSRS without fuzz."""
+    """Future Good reviews, by study day, from FSRS without fuzz (its own scheduler, called directly:
+    thousands of cards times a few reviews each)."""
 
     def __init__(self, scheduler: Scheduler, end: datetime, tz: tzinfo | None) -> None:
-        self.sim = Scheduler(scheduler.settings, enable_fuzzing=False)
+        from fsrs import Rating
+
+        self.fsrs = Scheduler(scheduler.settings, enable_fuzzing=False)._fsrs
+        self.good = Rating.Good
         self.end, self.tz = end, tz
 
-    def reviews(self, card: CardRow, start: datetime) -> list[date]:
-        """The study days of `card`'s reviews from `start` (its due time, or now if overdue) to the end."""
+    def reviews(self, card: Card, start: datetime) -> list[date]:
+        """The study days of `card`'s reviews from `start` (its due time, or `start` if overdue) to the end."""
         days = []
         when = max(card.due, start)
         for _ in range(MAX_FORECAST_STEPS):
             if when >= self.end:
                 break
             days.append(study_day(when, self.tz))
-            card = self.sim.next_card(card, card.gid, card.category, GOOD, when, "plan")
+            card, _ = self.fsrs.review_card(card, self.good, review_datetime=when)
             when = card.due
         return days
 
     def new_card_days(self, start: datetime) -> tuple[int, list[int]]:
         """For a question first answered at `start`: (its answers that same day after the first, the
         day offsets of its later reviews before the end)."""
-        card = self.sim.next_card(None, "x/x", "x", GOOD, start, "plan")
+        from fsrs import Card
+
+        card, _ = self.fsrs.review_card(Card(card_id=1, due=start), self.good, review_datetime=start)
         first = study_day(start, self.tz)
         offsets = [(d - first).days for d in self.reviews(card, start)]
         return sum(1 for o in offsets if o == 0), [o for o in offsets if o > 0]
@@ -142,9 +151,36 @@ def _weakest_first(library: Library, ready: Readiness) -> Callable[[Question], t
                       weakest.index(q.category) if q.category in weakest else 0)
 
 
-def plan_for(library: Library, store: Store, scheduler: Scheduler, now: datetime, goal: InterviewGoal,
-             tz: tzinfo | None = None, new_today: int = 0) -> Plan:
-    """The plan from today (`new_today`: new questions already answered today) to the interview."""
+@dataclass(frozen=True)
+class _Basis:
+    """What the plan and today's share of it both start from."""
+
+    pool: list[Question]
+    cards: dict[str, CardRow]
+    ready: Readiness
+    unseen: list[Question]
+    seconds: dict[str, float]
+    review_s: float
+    new_s: float
+    offsets: list[int]  # day offsets of a new question's later reviews, if answered Good each time
+    days: list[date]  # the study days left before the interview, today first
+
+    @property
+    def new_days(self) -> list[date]:
+        return self.days[:-1] if len(self.days) > 1 else self.days
+
+    def new_on(self, i: int, remaining: int, reviews: int, minutes: int) -> int:
+        """New questions on the `i`-th day: an even share of those left over the days left for new ones,
+        as many as the minutes leave room for after the reviews."""
+        if self.days[i] not in self.new_days:
+            return 0
+        target = math.ceil(remaining / (len(self.new_days) - i))
+        room = max(0, math.floor((minutes * 60 - reviews * self.review_s) / self.new_s))
+        return min(target, room, remaining)
+
+
+def _basis(library: Library, store: Store, scheduler: Scheduler, now: datetime, goal: InterviewGoal,
+           tz: tzinfo | None) -> _Basis:
     pool = [q for q in library if not goal.categories or q.category in goal.categories]
     moment = interview_moment(goal.day, tz)
     ready = readiness(pool, store, scheduler, moment)
@@ -152,34 +188,36 @@ def plan_for(library: Library, store: Store, scheduler: Scheduler, now: datetime
     unseen = sorted((q for q in pool if (c := cards.get(q.gid)) is None or (c.reviews == 0 and not c.suspended)),
                     key=_weakest_first(library, ready))
     seconds = answer_seconds(store, library)
-    left = days_left(goal.day, now, tz)
     review_s = _mean_cost([q for q in pool if q.gid in cards], seconds)
-    if left <= 0:
-        return Plan(goal, left, ready, [], unseen, len(unseen), seconds, review_s, _mean_cost(unseen, seconds))
     today = study_day(now, tz)
-    days = [today + timedelta(days=i) for i in range(left)]
-    forecast = _Forecast(scheduler, moment, tz)
+    days = [today + timedelta(days=i) for i in range(max(0, days_left(goal.day, now, tz)))]
+    same_day, offsets = _Forecast(scheduler, moment, tz).new_card_days(now) if days else (0, [])
+    return _Basis(pool, cards, ready, unseen, seconds, review_s, _mean_cost(unseen, seconds) * (1 + same_day),
+                  offsets, days)
+
+
+def plan_for(library: Library, store: Store, scheduler: Scheduler, now: datetime, goal: InterviewGoal,
+             tz: tzinfo | None = None, new_today: int = 0) -> Plan:
+    """The plan from today (`new_today`: new questions already answered today) to the interview."""
+    b = _basis(library, store, scheduler, now, goal, tz)
+    left = days_left(goal.day, now, tz)
     reviews_on: Counter[date] = Counter()
-    for q in pool:
-        card = cards.get(q.gid)
-        if card is not None and card.reviews and not card.suspended:
-            reviews_on.update(max(d, today) for d in forecast.reviews(card, now))
-    same_day, offsets = forecast.new_card_days(now)
-    new_s = _mean_cost(unseen, seconds) * (1 + same_day)
-    new_days = days[:-1] if len(days) > 1 else days
-    remaining = len(unseen) + new_today
+    if b.days:
+        forecast = _Forecast(scheduler, interview_moment(goal.day, tz), tz)
+        for q in b.pool:
+            card = b.cards.get(q.gid)
+            if card is not None and card.reviews and not card.suspended:
+                reviews_on.update(max(d, b.days[0]) for d in forecast.reviews(Scheduler.to_fsrs(card), now))
+    remaining = len(b.unseen) + new_today
     daily = []
-    for i, day in enumerate(days):
-        new = 0
-        if day in new_days:
-            target = math.ceil(remaining / (len(new_days) - i))
-            room = max(0, math.floor((goal.minutes_per_day * 60 - reviews_on[day] * review_s) / new_s))
-            new = min(target, room, remaining)
-            remaining -= new
-            for offset in offsets:
-                reviews_on[day + timedelta(days=offset)] += new
-        daily.append(DayPlan(day, new, reviews_on[day], (reviews_on[day] * review_s + new * new_s) / 60))
-    return Plan(goal, left, ready, daily, unseen, remaining, seconds, review_s, new_s)
+    for i, day in enumerate(b.days):
+        new = b.new_on(i, remaining, reviews_on[day], goal.minutes_per_day)
+        remaining -= new
+        for offset in b.offsets:
+            reviews_on[day + timedelta(days=offset)] += new
+        daily.append(DayPlan(day, new, reviews_on[day], (reviews_on[day] * b.review_s + new * b.new_s) / 60))
+    return Plan(goal, left, b.ready, daily, b.unseen, remaining if b.days else len(b.unseen), b.seconds,
+                b.review_s, b.new_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,16 +228,17 @@ class TodaysShare:
 
 def todays_share(library: Library, store: Store, scheduler: Scheduler, now: datetime, goal: InterviewGoal,
                  tz: tzinfo | None, new_today: int, due_today: int) -> TodaysShare | None:
-    """What the daily review takes from the plan today; None once the interview day has come."""
-    plan = plan_for(library, store, scheduler, now, goal, tz, new_today)
-    if not plan.daily:
+    """What the daily review takes from the plan today (the plan's first day, with today's due reviews
+    as its reviews: no forecast needed); None once the interview day has come."""
+    b = _basis(library, store, scheduler, now, goal, tz)
+    if not b.days:
         return None
-    want = max(0, plan.daily[0].new - new_today)
+    want = max(0, b.new_on(0, len(b.unseen) + new_today, due_today, goal.minutes_per_day) - new_today)
     ahead: list[str] = []
-    if plan.days_left <= ADVANCE_DAYS:
-        spare = goal.minutes_per_day * 60 - due_today * plan.review_seconds - want * plan.new_seconds
-        ahead = review_ahead(library, store, scheduler, now, goal, max(0, int(spare // plan.review_seconds)), tz)
-    return TodaysShare(plan.unseen[:want], ahead)
+    if len(b.days) <= ADVANCE_DAYS:
+        spare = goal.minutes_per_day * 60 - due_today * b.review_s - want * b.new_s
+        ahead = review_ahead(library, store, scheduler, now, goal, max(0, int(spare // b.review_s)), tz)
+    return TodaysShare(b.unseen[:want], ahead)
 
 
 def review_ahead(library: Library, store: Store, scheduler: Scheduler, now: datetime, goal: InterviewGoal,
@@ -213,7 +252,7 @@ def review_ahead(library: Library, store: Store, scheduler: Scheduler, now: date
     moment = interview_moment(goal.day, tz)
     end = day_end(now, tz)
     recall = scheduler.recall_at(moment)
-    sim = Scheduler(scheduler.settings, enable_fuzzing=False)
+    forecast = _Forecast(scheduler, moment, tz)
     gains = []
     for card in store.cards().values():
         q = library.get(card.gid)
@@ -224,7 +263,7 @@ def review_ahead(library: Library, store: Store, scheduler: Scheduler, now: date
         before = recall(card.last_review, card.stability)
         if before >= scheduler.settings.desired_retention:
             continue
-        after = sim.next_card(card, card.gid, card.category, GOOD, now, "ahead")
+        after, _ = forecast.fsrs.review_card(Scheduler.to_fsrs(card), forecast.good, review_datetime=now)
         gains.append((recall(after.last_review, after.stability) - before, card.gid))
     gains.sort(key=lambda g: (-g[0], g[1]))
     return [gid for _, gid in gains[:limit]]

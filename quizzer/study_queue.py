@@ -84,10 +84,10 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     # The due rule runs in SQLite and only four values per card come back, the last review parsed
     # alone: the queue may weigh thousands of due cards. fsrs's recall ranks them, weakest first.
     recall = scheduler.recall_at(now)
-    first = confidently_wrong(store)  # the misconceptions an interviewer would expose
+    ranked = store.due_for_ranking(rule.end_text, rule.ahead_text, rule.latest)
+    first = confidently_wrong(store, (r[0] for r in ranked))  # the misconceptions an interviewer would expose
     due = sorted((gid not in first, recall(last_at, stability), due_at, gid)
-                 for gid, due_at, last, stability in store.due_for_ranking(rule.end_text, rule.ahead_text,
-                                                                                      rule.latest)
+                 for gid, due_at, last, stability in ranked
                  if gid in library and (last_at := _parsed(last)) is not _DAMAGED
                  and (stability is None or isinstance(stability, int | float)))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]

@@ -201,11 +201,12 @@ def test_calibration_on_a_made_up_log(store: Store) -> None:
     assert per["inference"].brier == pytest.approx(0.25) and per["inference"].rate(3) is None
     assert total.answers == 6 and total.right == 3
     assert math.isclose(total.brier or 0, (2 * 0.01 + 0.81 + 0.0625 + 0.25 + 0.25) / 6)
-    assert confidently_wrong(store) == {"base/c"}
+    assert confidently_wrong(store, ["base/a", "base/c", "base/d"]) == {"base/c"}
+    assert confidently_wrong(store, ["base/a"]) == set()
     assert [x.gid for x in confidently_wrong_list(store)] == ["base/c"]
     # Answered right since: no longer confidently wrong.
     record(store, sch, review("later", "base/c", 3, T0 + timedelta(days=1), 2))
-    assert confidently_wrong(store) == set()
+    assert confidently_wrong(store, ["base/c"]) == set() and confidently_wrong_list(store) == []
 
 
 def test_confidently_wrong_questions_come_first_among_due_cards(library: Library, store: Store) -> None:
