@@ -48,7 +48,10 @@ def _short(command: click.Command) -> str:
 
 
 def reference() -> str:
-    ctx = click.Context(cli, info_name="quizzer")
+    # The group's context settings, as a real run has them (-h as well as --help): click caches each
+    # command's help option from the first context that asks, so a bare Context here would make the
+    # text depend on whether a test ran a command in this process before.
+    ctx = click.Context(cli, info_name="quizzer", **cli.context_settings)
     lines = ["# Command reference", "",
              "Generated from the commands themselves (`quizzer COMMAND --help` says the same).",
              "", "```", cli.get_help(ctx), "```", ""]
