@@ -3,11 +3,12 @@ the summary, how sure before the answer, the interview line on home, cramming, l
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from quizzer.config import load as load_config
 from quizzer.records import ReviewRow
@@ -18,6 +19,7 @@ from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.mock import MockSetupScreen
 from quizzer.tui.screens.session import ANSWERING, SessionScreen
+from quizzer.tui.screens.settings import SettingsScreen
 from quizzer.tui.screens.stats import StatsScreen
 from quizzer.tui.screens.summary import SummaryScreen
 
@@ -174,3 +176,29 @@ async def test_a_leech_is_told_once_and_listed_on_the_stats(new_app: AppFactory,
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), "the stats")
         leeches = text_of(app, "#leeches")
         assert gid in leeches and "wrong: FlashAttention" in leeches and "Rewrite the question" in leeches
+
+
+@headless
+async def test_the_interview_date_and_the_study_loop_settings_are_saved(new_app: AppFactory, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    app = new_app(config=load_config(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "settings")
+        screen = app.screen
+        screen.query_one("#interview_date", Input).value = "2026-13-01"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "interview_date must be a date YYYY-MM-DD" in str(screen.query_one("#settings-error").render())
+        assert not path.exists()
+        screen.query_one("#interview_date", Input).value = "2026-11-20"
+        screen.query_one("#leech_threshold", Input).value = "5"
+        screen.query_one("#confidence_in_reviews", Select).value = "yes"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: path.exists(), "the settings to be saved")
+        assert app.goal is not None and app.goal.day.isoformat() == "2026-11-20"
+        assert app.new_session("review", []).asks_confidence
+    saved = tomllib.loads(path.read_text())["study"]
+    assert {k: saved[k] for k in ("interview_date", "leech_threshold", "confidence_in_reviews")} == {
+        "interview_date": "2026-11-20", "leech_threshold": 5, "confidence_in_reviews": True}
+    assert "confidence_in_mock" not in saved and "minutes_per_day" not in saved  # untouched: left to the defaults
