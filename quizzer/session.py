@@ -231,13 +231,15 @@ def mark(store: Store, q: Question, flag: str, value: bool, now: datetime) -> No
     store.set_flag(q.gid, flag, value)
 
 
-def state_of(card: CardRow | None, due: bool) -> str:
-    """A question's state as the user sees it: new, learning, due or review, then suspended and
-    flagged (each shown as a word, never by colour alone)."""
+def state_of(card: CardRow | None, due: bool, leech_threshold: int | None = None) -> str:
+    """A question's state as the user sees it: new, learning, due or review, then suspended, flagged
+    and leech (each shown as a word, never by colour alone)."""
     if card is None or card.reviews == 0:
         words = ["new"]
     else:
         words = ["due" if due else "learning" if card.state != REVIEW else "review"]
     words += [w for w, on in (("suspended", card is not None and card.suspended),
-                              ("flagged", card is not None and card.flagged)) if on]
+                              ("flagged", card is not None and card.flagged),
+                              ("leech", card is not None and leech_threshold is not None
+                               and card.lapses >= leech_threshold)) if on]
     return ", ".join(words)

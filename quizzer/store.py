@@ -289,6 +289,7 @@ class Store:
         where, args = (f"WHERE category IN ({','.join('?' * len(cats))})", cats) if cats else ("", [])
         with self.write() as c:
             n = int(c.execute(f"DELETE FROM cards {where}", args).rowcount)
+            c.execute(f"DELETE FROM leeches {where}", args)  # lapses start again from 0: so does being told
             if forget_history:
                 c.execute(f"DELETE FROM reviews {where}", args)
                 c.execute(f"DELETE FROM daily_counts {where}", args)

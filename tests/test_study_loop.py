@@ -17,7 +17,7 @@ from quizzer.plan import InterviewGoal, plan_for, review_ahead
 from quizzer.readiness import interview_moment, readiness
 from quizzer.records import CardRow, ReviewRow
 from quizzer.scheduler import Scheduler
-from quizzer.session import Session
+from quizzer.session import Session, state_of
 from quizzer.store import Store
 from quizzer.study_queue import cram_selection, todays_queue
 
@@ -164,6 +164,8 @@ def test_a_question_becomes_a_leech_at_the_threshold_once(library: Library, stor
     assert card is not None and card.lapses == threshold and card.suspended
     found = leeches(store, threshold)
     assert [x.gid for x in found] == [gid] and found[0].wrong_answers == ("answer 1",) * min(threshold, 5)
+    assert state_of(card, False, threshold) == "review, suspended, leech"
+    assert state_of(card, False) == "review, suspended"
     # Unsuspended by the user, it is not suspended again by the next lapse.
     store.set_flag(gid, "suspended", False)
     answer(session, gid, 1, clock)
