@@ -69,8 +69,8 @@ def calibration(store: Store, gids: set[str] | None = None) -> tuple[dict[str, C
         "SELECT gid, category, confidence, rating, 1 FROM reviews WHERE confidence BETWEEN 1 AND 3"
         if gids is not None else
         "SELECT NULL, category, confidence, rating, COUNT(*) FROM reviews WHERE confidence BETWEEN 1 AND 3"
-        " GROUP BY category, confidence, rating")
-    for gid, category, confidence, rating, n in rows:
+        " GROUP BY confidence, rating, category")
+    for gid, category, confidence, rating, n in sorted(rows, key=lambda r: r[1]):
         if gids is not None and gid not in gids:
             continue
         per.setdefault(category, Calibration()).add(confidence, rating > 1, n)
@@ -87,21 +87,28 @@ class SureButWrong:
 
 def confidently_wrong(store: Store, gids: Iterable[str]) -> set[str]:
     """Those of `gids` whose latest answer was given as sure and rated Again."""
-    return {r[0] for r in _sure_but_wrong(store, list(gids))}
+    candidates = _ever_sure_but_wrong(store).intersection(gids)
+    return {r[0] for r in _sure_but_wrong(store, sorted(candidates))} if candidates else set()
 
 
 def confidently_wrong_list(store: Store) -> list[SureButWrong]:
     """Every question whose latest answer was sure and wrong, newest first, with the answer given."""
-    out = [SureButWrong(gid, datetime.fromisoformat(at), response) for gid, at, response in _sure_but_wrong(store)]
+    candidates = sorted(_ever_sure_but_wrong(store))
+    out = [SureButWrong(gid, datetime.fromisoformat(at), response)
+           for gid, at, response in _sure_but_wrong(store, candidates)] if candidates else []
     return sorted(out, key=lambda x: x.at, reverse=True)
 
 
-def _sure_but_wrong(store: Store, gids: list[str] | None = None) -> list[tuple[str, str, str]]:
-    # Each card's latest review, found through the (gid, time) index: a look-up per card, never a scan
-    # of the log (the queue asks about its due cards only).
-    # CROSS JOIN keeps that order: SQLite would otherwise rather scan the whole log.
-    cards = "(SELECT value AS gid FROM json_each(?))" if gids is not None else "cards"
+def _ever_sure_but_wrong(store: Store) -> set[str]:
+    """Questions answered wrong while sure at least once: one range of the confidence index."""
+    return {r[0] for r in store.conn.execute("SELECT DISTINCT gid FROM reviews WHERE confidence = 3 AND rating = 1")}
+
+
+def _sure_but_wrong(store: Store, gids: list[str]) -> list[tuple[str, str, str]]:
+    """Of `gids`, those whose latest review is sure and wrong: a look-up per question through the
+    (gid, time) index, named: SQLite would otherwise rather scan the whole log, or the confidence index."""
     return store.conn.execute(
-        f"SELECT r.gid, r.reviewed_at, r.response FROM {cards} c CROSS JOIN reviews r ON r.gid = c.gid"
+        "SELECT r.gid, r.reviewed_at, r.response FROM (SELECT value AS gid FROM json_each(?)) c"
+        " CROSS JOIN reviews r INDEXED BY reviews_gid_time ON r.gid = c.gid"
         " AND r.reviewed_at = (SELECT MAX(reviewed_at) FROM reviews WHERE gid = c.gid)"
-        " WHERE r.confidence = 3 AND r.rating = 1", (json.dumps(gids),) if gids is not None else ()).fetchall()
+        " WHERE r.confidence = 3 AND r.rating = 1", (json.dumps(gids),)).fetchall()

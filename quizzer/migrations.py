@@ -137,8 +137,10 @@ def m005_study_loop(db: Database) -> None:
     # How sure the user said they were before the answer was checked (1 guess, 2 unsure, 3 sure; NULL
     # when not asked), for calibration and the confidently-wrong list.
     db.execute("ALTER TABLE reviews ADD COLUMN confidence INTEGER CHECK (confidence BETWEEN 1 AND 3)")
-    # Calibration sums only the answers that carry a confidence: this index holds just those.
-    db.execute("CREATE INDEX reviews_confidence ON reviews (category, confidence, rating) WHERE confidence IS NOT NULL")
+    # Only the answers that carry a confidence, in an order that serves both readers: calibration sums
+    # it whole, and the "sure, and wrong" answers are one range of it (their questions, without the log).
+    db.execute("CREATE INDEX reviews_confidence ON reviews (confidence, rating, category, gid)"
+               " WHERE confidence IS NOT NULL")
     # Undone reviews as tombstones, keyed by the review's id: the review leaves the log, the tombstone
     # stays and moves between machines, so importing a file written before the undo never brings it back.
     db.execute(
