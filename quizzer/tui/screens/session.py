@@ -65,7 +65,6 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+t", "suspend", N_("Suspend"), id="session.suspend", priority=True),
         Binding("ctrl+f", "flag", N_("Flag"), id="session.flag", priority=True),
         Binding("u", "undo", N_("Undo"), id="session.undo"),
-        # Before anything is typed, ctrl+z takes back the last answer even from a text box (then it is the box's).
         Binding("ctrl+z", "undo(True)", N_("Undo"), id="session.undo_untyped", show=False, priority=True),
         Binding("escape", "end", N_("End"), id="session.end"),
     ]
@@ -233,8 +232,7 @@ class SessionScreen(Screen[None]):
         a code answer still running is graded here, so that leaving never loses it."""
         if self.phase == GRADING and self.grading is not None and self.pending is None:
             q, answer, duration = self.grading
-            self.session.record(q, grade(q, answer.response, duration), answer.text, duration,
-                                confidence=self.confidence)
+            self.session.record(q, grade(q, answer.response, duration), answer.text, duration, None, self.confidence)
             self.phase = LOADING
         self.grading = None
         p, self.pending = self.pending, None
@@ -243,15 +241,13 @@ class SessionScreen(Screen[None]):
         result = p.result
         if p.question.type == "open":  # the self-rating is the grade of an open answer
             result = grade(p.question, p.text, p.duration_ms, self_rating=p.chosen)
-        outcome = self.session.record(p.question, result, p.text, p.duration_ms, rating=p.chosen,
-                                      confidence=self.confidence)
+        outcome = self.session.record(p.question, result, p.text, p.duration_ms, p.chosen, self.confidence)
         self.query_one("#status", Static).update(
             _("Saved {gid}: {rating}; next review {when} (ctrl+z takes it back).").format(
                 gid=p.question.gid, rating=rating_name(outcome.rating),
                 when=fmt_due(outcome.card.due, self.session.clock())))
         if outcome.new_leech:
-            self.notify(leech_note(p.question.gid, outcome.card.lapses), title=_("Leech"), severity="warning",
-                        timeout=15, markup=False)
+            self.notify(leech_note(p.question.gid, outcome.card.lapses), title=_("Leech"), timeout=15, markup=False)
 
     def close(self) -> None:
         """Record what is on show and end the session (idempotent); used when the app quits."""
@@ -309,7 +305,7 @@ class SessionScreen(Screen[None]):
             return self.phase == ANSWERING
         if action in ("suspend", "flag"):
             return self.phase in (ANSWERING, FEEDBACK)
-        if action == "undo":  # ctrl+z (a parameter): only before anything is typed, or the text box's own undo
+        if action == "undo":  # ctrl+z (a parameter) only before anything is typed: after, it is the text box's undo
             return bool(self.session.outcomes) and (self.phase == FEEDBACK or (self.phase == ANSWERING and not (
                 parameters and answer_so_far(self.query_one("#answer")).text)))
         return True
@@ -389,8 +385,7 @@ class SessionScreen(Screen[None]):
                 _("Flagged {gid} as wrong or unclear.").format(gid=self.question.gid))
 
     async def action_undo(self, untyped: bool = False) -> None:
-        """Take back the last answer recorded: its schedule is as before and it is asked next (after
-        the answer on show, if any, is rated)."""
+        """Take back the last answer recorded: as before it, and asked next (after the one on show, if rated)."""
         current = self.question if self.phase == ANSWERING else None
         undone = self.session.undo_last(current)
         if undone is None:
