@@ -77,6 +77,7 @@ def write_banks(folder: Path, total: int, seed: int = 7) -> list[Path]:
 def write_history(db_path: Path, gids: list[str], reviews: int, now: datetime, seed: int = 11) -> None:
     """A database with one card per gid and `reviews` reviews spread over the last three years."""
     rng = random.Random(seed)
+    sure = random.Random(seed + 1)  # its own generator: the reviews are the same as before confidence existed
     Store.open(db_path).close()  # the real schema, via migrations
     conn = sqlite3.connect(db_path)
     start = now - timedelta(days=3 * 365)
@@ -87,12 +88,13 @@ def write_history(db_path: Path, gids: list[str], reviews: int, now: datetime, s
         at = start + timedelta(seconds=span * n / reviews)
         rating = rng.choices((1, 2, 3, 4), (1, 2, 6, 1))[0]
         rows.append((str(uuid.UUID(int=rng.getrandbits(128))), gid, gid.split("/")[0], to_iso(at),
-                     at.date().isoformat(), rating, 1.0 if rating > 1 else 0.0, "typed answer", 5000, "s", "h"))
+                     at.date().isoformat(), rating, 1.0 if rating > 1 else 0.0, "typed answer", 5000, "s", "h",
+                     sure.choice((None,) * 7 + (1, 2, 3))))  # how sure: said on three reviews in ten
         if len(rows) == 50_000:
-            conn.executemany("INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            conn.executemany("INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             rows = []
     if rows:
-        conn.executemany("INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conn.executemany("INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     cards = []
     for gid in gids:
         last = now - timedelta(days=rng.uniform(0, 30))

@@ -13,6 +13,7 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,21 @@ def _steps(v: Any) -> bool:
     return isinstance(v, list) and all(_whole(1, MAX_STEP_S)(x) for x in v)
 
 
+def _date(v: Any) -> bool:
+    from datetime import datetime
+
+    if v == "" or (isinstance(v, date) and not isinstance(v, datetime)):  # TOML's own date too
+        return True
+    try:
+        return isinstance(v, str) and len(v) == 10 and date.fromisoformat(v).isoformat() == v
+    except ValueError:
+        return False
+
+
+def _flag(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
 def _text(v: Any) -> bool:
     return isinstance(v, str) and len(v) <= 500 and v.isprintable()
 
@@ -52,6 +68,14 @@ SCHEMA: dict[str, dict[str, tuple[Any, Callable[[Any], bool], str]]] = {
         "learning_steps_s": ([60, 600], _steps, "a list of seconds, each from 1 to 2592000"),
         "relearning_steps_s": ([600], _steps, "a list of seconds, each from 1 to 2592000"),
         "day_rollover_hour": (4, _whole(0, 23), "an hour from 0 to 23"),
+        "interview_date": ("", _date, "a date YYYY-MM-DD, or empty for none"),
+        "interview_categories": ([], lambda v: isinstance(v, list) and all(
+            isinstance(x, str) and x.replace("-", "").isalnum() and len(x) <= 40 for x in v),
+            "a list of category names (empty: every category)"),
+        "minutes_per_day": (30, _whole(5, 1440), "minutes from 5 to 1440"),
+        "leech_threshold": (8, _whole(2, 1000), "a whole number from 2 to 1000"),
+        "confidence_in_reviews": (False, _flag, "true or false"),
+        "confidence_in_mock": (True, _flag, "true or false"),
     },
     "ui": {
         "theme": (DEFAULT_THEME, _text, "the name of a Textual theme"),
@@ -84,6 +108,12 @@ class Config:
     @property
     def rollover_hour(self) -> int:
         return int(self.values["study"]["day_rollover_hour"])
+
+    @property
+    def interview_date(self) -> date | None:
+        """The interview day set in [study], if any (written as text or as a TOML date)."""
+        value = self.values["study"]["interview_date"]
+        return value if isinstance(value, date) else date.fromisoformat(value) if value else None
 
     @property
     def theme(self) -> str:
@@ -151,6 +181,8 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         warnings.append(f"{path}: [keymap] must map binding ids to key names (strings); ignored")
         keymap = {}
+    if isinstance(values["study"]["interview_date"], date):  # an unquoted TOML date: kept as text, as JSON shows it
+        values["study"]["interview_date"] = values["study"]["interview_date"].isoformat()
     values["ui"]["theme"] = OLD_THEMES.get(values["ui"]["theme"], values["ui"]["theme"])
     return Config(path, values, sources, dict(keymap), tuple(warnings))
 
@@ -232,6 +264,12 @@ TEMPLATE = """# quizzer's settings. Every key is optional; delete one to get its
 # learning_steps_s = [60, 600]
 # relearning_steps_s = [600]
 # day_rollover_hour = 4          # the study day starts at this local hour (a late session counts for the day before)
+# interview_date = "2026-12-20"  # readiness and the daily plan aim at this day (`quizzer plan`)
+# interview_categories = []      # the categories the plan covers (empty: every category)
+# minutes_per_day = 30           # the time the plan may fill each day
+# leech_threshold = 8            # lapses after which a question is suspended as a leech
+# confidence_in_reviews = false  # ask how sure you are (1 guess, 2 unsure, 3 sure) before checking
+# confidence_in_mock = true
 
 [ui]
 # theme = "textual-dark"        # any Textual theme: textual-light, nord, gruvbox, dracula, ...

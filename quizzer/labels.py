@@ -11,6 +11,7 @@ from quizzer.i18n import N_, _, ngettext
 RATINGS = {1: N_("Again"), 2: N_("Hard"), 3: N_("Good"), 4: N_("Easy")}
 VERDICTS = {"correct": N_("Correct."), "typo": N_("Correct, with a typo."), "partial": N_("Partly right."),
             "wrong": N_("Wrong."), "self": N_("Self-rated.")}
+CONFIDENCE_PROMPT = N_("How sure are you? 1 guess, 2 unsure, 3 sure")
 VERDICT_MARKS = {"correct": "✓", "typo": "✓", "partial": "~", "wrong": "✗", "self": "?"}
 
 

@@ -133,6 +133,31 @@ def m004_marks(db: Database) -> None:
 
 
 @migrations()
+def m005_study_loop(db: Database) -> None:
+    # How sure the user said they were before the answer was checked (1 guess, 2 unsure, 3 sure; NULL
+    # when not asked), for calibration and the confidently-wrong list.
+    db.execute("ALTER TABLE reviews ADD COLUMN confidence INTEGER CHECK (confidence BETWEEN 1 AND 3)")
+    # Only the answers that carry a confidence, in an order that serves both readers: calibration sums
+    # it whole, and the "sure, and wrong" answers are one range of it (their questions, without the log).
+    db.execute("CREATE INDEX reviews_confidence ON reviews (confidence, rating, category, gid)"
+               " WHERE confidence IS NOT NULL")
+    # Undone reviews as tombstones, keyed by the review's id: the review leaves the log, the tombstone
+    # stays and moves between machines, so importing a file written before the undo never brings it back.
+    db.execute(
+        """
+        CREATE TABLE undos (
+            review_id TEXT PRIMARY KEY,
+            gid TEXT NOT NULL,
+            category TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    # Questions that became leeches (too many lapses): suspended once and told once, listed after.
+    db.execute("CREATE TABLE leeches (gid TEXT PRIMARY KEY, category TEXT NOT NULL, at TEXT NOT NULL)")
+
+
+@migrations()
 def m007_ai_feedback(db: Database) -> None:
     # The optional AI interviewer: its grading of an answer, linked to the review it informed (the reply
     # as received, and its checked JSON when it parsed); the follow-up questions of a mock interview and

@@ -12,12 +12,15 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
+from quizzer.answer_history import previous_answer, previous_line
 from quizzer.answers import case_lines
 from quizzer.grading import Grade, grade, parse_truefalse
 from quizzer.i18n import _
-from quizzer.labels import rating_name, verdict_text
+from quizzer.labels import CONFIDENCE_PROMPT, rating_name, verdict_text
+from quizzer.leeches import leech_note
 from quizzer.model import Library, Question
 from quizzer.plaintext import to_text, width_for
+from quizzer.records import ReviewRow
 from quizzer.render import choice_lines, fmt_due, references
 from quizzer.safetext import BIDI, CONTROL
 from quizzer.session import MAX_RESPONSE_CHARS, Outcome, Session, Summary
@@ -96,7 +99,11 @@ class PlainSession:
 
     def run(self) -> Summary:
         while (q := self.s.next()) is not None:
-            if not self.ask(q):
+            answered = self.ask(q)
+            if self.s.outcomes and self.s.outcomes[-1].new_leech and self.s.outcomes[-1].question.gid == q.gid:
+                self.say(leech_note(q.gid, self.s.outcomes[-1].card.lapses))
+                self.say()
+            if not answered:
                 self.say()
                 self.say(_("(end of input: session saved)"))
                 break
@@ -140,12 +147,12 @@ class PlainSession:
                 return False
             duration = int((self.monotonic() - started) * 1000)
             if q.type == "open":
-                return self.finish_open(q, line, duration)
+                return self.finish_open(q, line, duration, self.ask_confidence())
             result = grade(q, self.response(q, line, shown), duration)
             if result.verdict != "unreadable":
                 break
             self.say(result.note)
-        outcome = self.s.record(q, result, line, duration)
+        outcome = self.s.record(q, result, line, duration, confidence=self.ask_confidence())
         self.say(verdict_text(result.verdict) + (f" {result.note}" if result.note else ""))
         self.say(_("Answer: {answer}").format(answer=q.answer_text()))
         self.explain(q)
@@ -172,9 +179,11 @@ class PlainSession:
         if code is None:
             return False
         duration = int((self.monotonic() - started) * 1000)
+        confidence = self.ask_confidence()
         self.say(_("(running your code against the cases ...)"))
         result = grade(q, code, duration)
-        outcome = self.s.record(q, result, code, duration)
+        previous = previous_answer(self.s.store, q.gid)
+        outcome = self.s.record(q, result, code, duration, confidence=confidence)
         self.say(verdict_text(result.verdict) + (f" {result.note}" if result.note else ""))
         if result.run is not None:
             self.say("\n".join(f"  {line}" for line in case_lines(q, result.run)))
@@ -183,14 +192,16 @@ class PlainSession:
                 self.say(result.run.output[:2000].rstrip())
         self.say(_("Reference solution:"))
         self.say(str(q.answer).rstrip())
+        self.say_previous(previous)
         self.explain(q)
         self.say_rated(outcome)
         return True
 
-    def finish_open(self, q: Question, line: str, duration: int) -> bool:
+    def finish_open(self, q: Question, line: str, duration: int, confidence: int | None = None) -> bool:
         proposal = grade(q, line, duration)
         self.say(_("Model answer:"))
         self.say_md(str(q.answer))
+        self.say_previous(previous_answer(self.s.store, q.gid))
         if q.key_points:
             self.say(_("Key points (x = your answer seems to cover it):") if line else _("Key points:"))
             marks = proposal.covered or tuple(False for _ in q.key_points)
@@ -212,7 +223,7 @@ class PlainSession:
             self.say(_("Type 1, 2, 3 or 4."))
         rating = int(rating_line)
         result: Grade = grade(q, line, duration, self_rating=rating)
-        outcome = self.s.record(q, result, line, duration, rating)
+        outcome = self.s.record(q, result, line, duration, rating, confidence)
         if ai is not None:
             from quizzer.ai_store import keep_feedback
 
@@ -238,6 +249,21 @@ class PlainSession:
         for text in feedback_lines(feedback, q):
             self.say(text)
         return feedback
+
+    def ask_confidence(self) -> int | None:
+        """How sure the user is, before the answer is checked (when the session asks); None at the
+        end of input, so that the answer given is still recorded."""
+        while self.s.asks_confidence:
+            line = self.ask_line(_(CONFIDENCE_PROMPT) + ": ")
+            if line is None or line in ("1", "2", "3"):
+                return int(line) if line else None
+            self.say(_("Type 1, 2 or 3."))
+        return None
+
+    def say_previous(self, previous: ReviewRow | None) -> None:
+        if previous is not None:
+            self.say(previous_line(previous))
+            self.say(previous.response.rstrip())
 
     def explain(self, q: Question) -> None:
         self.say(_("Why:"))

@@ -74,10 +74,13 @@ class ReviewRow:
     duration_ms: int | None
     session_id: str | None
     content_hash: str
+    confidence: int | None = None  # 1 guess, 2 unsure, 3 sure, said before the answer was checked
 
     def to_json(self) -> str:
         data = asdict(self)
         data["reviewed_at"] = to_iso(self.reviewed_at)
+        if self.confidence is None:
+            del data["confidence"]  # files stay as earlier versions wrote them when it was not asked
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
@@ -135,4 +138,5 @@ def review_from_row(row: sqlite3.Row) -> ReviewRow:
         id=row["id"], gid=row["gid"], category=row["category"], reviewed_at=_time(row["reviewed_at"]),
         day=row["day"], rating=rating, score=score, response=row["response"],
         duration_ms=row["duration_ms"], session_id=row["session_id"], content_hash=row["content_hash"],
+        confidence=row["confidence"] if row["confidence"] in (1, 2, 3) else None,
     )

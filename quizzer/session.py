@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from quizzer.grading import Grade
+from quizzer.leeches import forget_undone_leech, mark_if_leech
 from quizzer.model import AGAIN, Library, Question
 from quizzer.records import LEARNING, REVIEW, CardRow, ReviewRow, new_review_id
 from quizzer.scheduler import Scheduler
@@ -22,6 +23,7 @@ from quizzer.store import Store
 from quizzer.study_queue import LEARN_AHEAD
 from quizzer.studyday import day_end, study_day
 from quizzer.translation import translated
+from quizzer.undo_log import undo_review
 
 Clock = Callable[[], datetime]
 MAX_RESPONSE_CHARS = 10_000
@@ -33,6 +35,9 @@ class Outcome:
     grade: Grade
     rating: int
     card: CardRow
+    review_id: str = ""
+    response: str = ""
+    new_leech: bool = False  # this answer made the question a leech: it was suspended (say so once)
 
     @property
     def correct(self) -> bool:
@@ -62,10 +67,12 @@ class Session:
     def __init__(self, library: Library, store: Store, scheduler: Scheduler, clock: Clock, *,
                  kind: str, questions: Sequence[Question], filters: dict[str, Any] | None = None,
                  tz: tzinfo | None = None, rng: random.Random | None = None, requeue: bool = True,
-                 lang: str = "en") -> None:
+                 lang: str = "en", leech_threshold: int = 8, confidence: bool = False) -> None:
         self.library, self.store, self.scheduler, self.clock = library, store, scheduler, clock
         self.lang = lang  # the language questions are shown in; the queue keeps the originals
         self.kind, self.tz, self.requeue = kind, tz, requeue
+        self.leech_threshold = leech_threshold
+        self.asks_confidence = confidence  # ask how sure the user is before the answer is checked
         self.rng = rng or random.Random()
         self.id = str(uuid.uuid4())
         self._queue = list(questions)
@@ -134,8 +141,9 @@ class Session:
         return [q.choices[i] for i in self._order[q.gid]]
 
     def record(self, q: Question, result: Grade, response: str, duration_ms: int | None,
-               rating: int | None = None) -> Outcome:
-        """Commit the review (with the user's rating if they changed the proposed one)."""
+               rating: int | None = None, confidence: int | None = None) -> Outcome:
+        """Commit the review (with the user's rating if they changed the proposed one, and how sure
+        they said they were before it was checked)."""
         if not self._recorded_start:
             self.store.start_session(self.id, self.kind, self._filters, self.started)
             self._recorded_start = True
@@ -145,14 +153,35 @@ class Session:
             id=new_review_id(now), gid=q.gid, category=q.category, reviewed_at=now,
             day=study_day(now, self.tz).isoformat(), rating=final, score=result.score,
             response=response[:MAX_RESPONSE_CHARS], duration_ms=duration_ms, session_id=self.id,
-            content_hash=q.content_hash(),
+            content_hash=q.content_hash(), confidence=confidence if confidence in (1, 2, 3) else None,
         )
         card = self.store.record(
             review, lambda old: self.scheduler.next_card(old, q.gid, q.category, final, now, review.id))
-        outcome = Outcome(q, result, final, card)
+        leech = mark_if_leech(self.store, card, self.leech_threshold, now)
+        outcome = Outcome(q, result, final, card, review.id, review.response, leech)
         self.outcomes.append(outcome)
-        if self.requeue and card.state != REVIEW and card.due < day_end(now, self.tz):
+        if self.requeue and not leech and card.state != REVIEW and card.due < day_end(now, self.tz):
             self._pending.append((card.due, self.library.get(q.gid) or q))
+        return outcome
+
+    def undo_last(self, current: Question | None = None) -> Outcome | None:
+        """Take back the last answer of this session: the review leaves the log (a tombstone stays),
+        the card is as it was before, and the question comes next again (then `current`, a question
+        on show and unanswered, if given). None if nothing to undo."""
+        if not self.outcomes:
+            return None
+        outcome = self.outcomes.pop()
+        gid = outcome.question.gid
+        now = self.clock()
+        review = next((r for r in reversed(self.store.reviews_of(gid)) if r.id == outcome.review_id), None)
+        if review is None:
+            return None  # already taken back elsewhere (another process or an import)
+        card = undo_review(self.store, review.id, self.scheduler.replay, now)
+        forget_undone_leech(self.store, review, card, self.leech_threshold, now)
+        self._pending = [p for p in self._pending if p[1].gid != gid]
+        self._queue[:0] = [self.library.get(gid) or outcome.question] + (
+            [self.library.get(current.gid) or current] if current is not None else [])
+        self._last = None
         return outcome
 
     def skip(self, q: Question) -> None:
@@ -202,13 +231,15 @@ def mark(store: Store, q: Question, flag: str, value: bool, now: datetime) -> No
     store.set_flag(q.gid, flag, value)
 
 
-def state_of(card: CardRow | None, due: bool) -> str:
-    """A question's state as the user sees it: new, learning, due or review, then suspended and
-    flagged (each shown as a word, never by colour alone)."""
+def state_of(card: CardRow | None, due: bool, leech_threshold: int | None = None) -> str:
+    """A question's state as the user sees it: new, learning, due or review, then suspended, flagged
+    and leech (each shown as a word, never by colour alone)."""
     if card is None or card.reviews == 0:
         words = ["new"]
     else:
         words = ["due" if due else "learning" if card.state != REVIEW else "review"]
     words += [w for w, on in (("suspended", card is not None and card.suspended),
-                              ("flagged", card is not None and card.flagged)) if on]
+                              ("flagged", card is not None and card.flagged),
+                              ("leech", card is not None and leech_threshold is not None
+                               and card.lapses >= leech_threshold)) if on]
     return ", ".join(words)

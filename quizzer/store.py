@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from quizzer.dbfile import check_file
 from quizzer.errors import StoreError
 from quizzer.records import (
     CARD_COLUMNS,
@@ -31,11 +31,11 @@ from quizzer.records import (
 )
 
 # Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
-SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index", "m004_marks", "m007_ai_feedback")
+SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index", "m004_marks",
+          "m005_study_loop", "m007_ai_feedback")
 BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 65_536  # SQLite's page cache: keeps the log's index pages hot through a session
 WAL_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of WAL: a long session never waits on one
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 # Whether a card is due: the SQL form of `study_queue.DueRule` (a test holds the forms equal). A review
@@ -45,29 +45,6 @@ DUE_SQL = (f"(reviews > 0 AND NOT suspended AND CASE WHEN state = {REVIEW} THEN 
 MERGE_BATCH = 5_000  # reviews read from an import at a time: memory stays flat for any file size
 # A stored study day that is a real date (SQLite's date() normalises or rejects anything else).
 VALID_DAY = "date(day) IS day"
-
-
-def check_file(path: Path) -> None:
-    """Refuse, without writing a byte, a file that is not an intact SQLite database."""
-    if path.is_dir():
-        raise StoreError(f"{path} is a directory, not a progress database")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            header = f.read(100)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise StoreError(f"cannot read the progress database {path}: {exc.strerror or exc}") from None
-    if size == 0:
-        return
-    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise StoreError(f"{path} is not a SQLite database (damaged or another kind of file); it was left untouched")
-    page_size = struct.unpack(">H", header[16:18])[0]
-    page_size = 65536 if page_size == 1 else page_size
-    page_count, change, valid_for = struct.unpack(">I", header[28:32])[0], header[24:28], header[92:96]
-    if change == valid_for and page_count and size < page_count * page_size:
-        raise StoreError(f"the progress database {path} is truncated (damaged); it was left untouched")
 
 
 class Store:
@@ -273,9 +250,10 @@ class Store:
             card = next_card(old)
             c.execute(
                 "INSERT INTO reviews (id, gid, category, reviewed_at, day, rating, score, response, duration_ms,"
-                " session_id, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " session_id, content_hash, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (review.id, review.gid, review.category, to_iso(review.reviewed_at), review.day, review.rating,
-                 review.score, review.response, review.duration_ms, review.session_id, review.content_hash),
+                 review.score, review.response, review.duration_ms, review.session_id, review.content_hash,
+                 review.confidence),
             )
             self.put_card(card, exists=old is not None)
             c.execute(
@@ -311,6 +289,7 @@ class Store:
         where, args = (f"WHERE category IN ({','.join('?' * len(cats))})", cats) if cats else ("", [])
         with self.write() as c:
             n = int(c.execute(f"DELETE FROM cards {where}", args).rowcount)
+            c.execute(f"DELETE FROM leeches {where}", args)  # lapses start again from 0: so does being told
             if forget_history:
                 c.execute(f"DELETE FROM reviews {where}", args)
                 c.execute(f"DELETE FROM daily_counts {where}", args)
@@ -351,9 +330,9 @@ class Store:
                 fresh = {r.id: r for r in batch if r.id not in have}
                 c.executemany(
                     "INSERT INTO reviews (id, gid, category, reviewed_at, day, rating, score, response,"
-                    " duration_ms, session_id, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " duration_ms, session_id, content_hash, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(r.id, r.gid, r.category, to_iso(r.reviewed_at), r.day, r.rating, r.score, r.response,
-                      r.duration_ms, r.session_id, r.content_hash) for r in fresh.values()],
+                      r.duration_ms, r.session_id, r.content_hash, r.confidence) for r in fresh.values()],
                 )
                 added += len(fresh)
                 affected.update(r.gid for r in fresh.values())

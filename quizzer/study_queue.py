@@ -14,6 +14,7 @@ from quizzer.store import Store
 from quizzer.studyday import day_end, study_day
 
 if TYPE_CHECKING:  # scoring by recall needs fsrs; the counts here do not
+    from quizzer.plan import InterviewGoal
     from quizzer.scheduler import Scheduler
 
 # Learning steps due within this window are shown now rather than making the user wait (as Anki).
@@ -65,9 +66,17 @@ def _today_counts(store: Store, now: datetime, tz: tzinfo | None) -> tuple[int, 
     return sum(r["reviews"] for r in rows), sum(r["new"] for r in rows)
 
 
+def new_answered_today(store: Store, now: datetime, tz: tzinfo | None = None) -> int:
+    return _today_counts(store, now, tz)[1]
+
+
 def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: datetime,
-                 tz: tzinfo | None = None) -> list[Question]:
-    """Due cards first (lowest retrievability first), then new questions up to the daily limit."""
+                 tz: tzinfo | None = None, goal: InterviewGoal | None = None) -> list[Question]:
+    """Due cards first (confidently wrong ones first, then lowest retrievability first), then new
+    questions up to the daily limit. With an interview date the plan sets today's new questions,
+    and in its last days weak cards not yet due are reviewed ahead, after the due ones."""
+    from quizzer.calibration import confidently_wrong
+
     settings = scheduler.settings
     end = day_end(now, tz)
     reviews_today, new_today = _today_counts(store, now, tz)
@@ -75,15 +84,25 @@ def todays_queue(library: Library, store: Store, scheduler: Scheduler, now: date
     # The due rule runs in SQLite and only four values per card come back, the last review parsed
     # alone: the queue may weigh thousands of due cards. fsrs's recall ranks them, weakest first.
     recall = scheduler.recall_at(now)
-    due = sorted((recall(last_at, stability), due_at, gid)
-                 for gid, due_at, last, stability in store.due_for_ranking(rule.end_text, rule.ahead_text,
-                                                                                      rule.latest)
+    ranked = store.due_for_ranking(rule.end_text, rule.ahead_text, rule.latest)
+    first = confidently_wrong(store, (r[0] for r in ranked))  # the misconceptions an interviewer would expose
+    due = sorted((gid not in first, recall(last_at, stability), due_at, gid)
+                 for gid, due_at, last, stability in ranked
                  if gid in library and (last_at := _parsed(last)) is not _DAMAGED
                  and (stability is None or isinstance(stability, int | float)))
     due = due[: max(0, settings.reviews_per_day - (reviews_today - new_today))]
-    want = max(0, settings.new_per_day - new_today)
-    new = spread(interleave(first_unseen(library, store.not_new_gids(), want))[:want])
-    return [q for _, _, gid in due if (q := library.get(gid)) is not None] + new
+    share = None
+    if goal is not None:
+        from quizzer.plan import todays_share
+
+        share = todays_share(library, store, scheduler, now, goal, tz, new_today, len(due))
+    if share is not None:
+        new = spread(share.new)
+        due += [(True, 0.0, "", gid) for gid in share.ahead]
+    else:
+        want = max(0, settings.new_per_day - new_today)
+        new = spread(interleave(first_unseen(library, store.not_new_gids(), want))[:want])
+    return [q for *_, gid in due if (q := library.get(gid)) is not None] + new
 
 
 _DAMAGED = datetime.min  # a stored time no quizzer wrote: the card is left out of the ranking
@@ -152,13 +171,19 @@ def types_interleaved(bank: Bank, start: int = 0) -> tuple[Question, ...]:
 
 
 def due_counts(library: Library, store: Store, scheduler: Scheduler, now: datetime,
-               tz: tzinfo | None = None) -> DueCounts:
+               tz: tzinfo | None = None, goal: InterviewGoal | None = None) -> DueCounts:
     end = day_end(now, tz)
     rule = DueRule(now, end)
     cards = [c for c in store.card_states(end) if c.gid in library and c.reviews and not c.suspended]
     due_now = sum(1 for c in cards if rule.is_due(c))
     learning = sum(1 for c in cards if c.state != REVIEW)
     _, new_today = _today_counts(store, now, tz)
+    if goal is not None:
+        from quizzer.plan import todays_share
+
+        share = todays_share(library, store, scheduler, now, goal, tz, new_today, due_now)
+        if share is not None:
+            return DueCounts(due_now + len(share.ahead), learning, len(share.new))
     want = max(0, scheduler.settings.new_per_day - new_today)
     return DueCounts(due_now, learning, len(first_unseen(library, store.not_new_gids(), want, total=want)))
 
@@ -198,6 +223,21 @@ def quiz_selection(library: Library, store: Store, scheduler: Scheduler, now: da
     else:
         chosen = due + unseen + rest
     return chosen[: max(0, count)]
+
+
+def cram_selection(library: Library, store: Store, scheduler: Scheduler, now: datetime, *,
+                   categories: Sequence[str] = (), levels: Sequence[int] = (), types: Sequence[str] = (),
+                   tags: Sequence[str] = (), count: int = 10, tz: tzinfo | None = None) -> list[Question]:
+    """Cramming: questions answered before and not yet due, weakest predicted recall now first (for
+    studying more than the due queue; each review is recorded at its real time, so FSRS sees it
+    was early)."""
+    cards = store.cards()
+    rule = DueRule(now, day_end(now, tz))
+    pool = [(scheduler.retrievability(card, now), q.gid, q) for q in matching(library, categories, levels, types, tags)
+            if (card := cards.get(q.gid)) is not None and card.reviews and not card.suspended
+            and not rule.is_due(card)]
+    pool.sort(key=lambda x: (x[0], x[1]))
+    return [q for *_, q in pool[: max(0, count)]]
 
 
 def mock_selection(library: Library, store: Store, categories: Sequence[str], count: int,

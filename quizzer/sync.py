@@ -21,6 +21,7 @@ from quizzer.studyday import study_day
 
 if TYPE_CHECKING:
     from quizzer.marklog import MarkRow
+    from quizzer.undo_log import UndoRow
 
 GID = re.compile(r"^[a-z0-9-]{1,40}/[a-z0-9]+(-[a-z0-9]+)*$")
 REVIEW_ID = re.compile(r"^[0-9A-Za-z._:-]{1,64}$")
@@ -51,6 +52,28 @@ def _optional_text(data: dict[str, Any], key: str, pattern: re.Pattern[str] | No
     return value
 
 
+def _stamp(stamp: Any, now: datetime) -> datetime:
+    try:
+        when = datetime.fromisoformat(stamp).astimezone(UTC) if isinstance(stamp, str) and len(stamp) <= 40 else None
+    except (ValueError, OverflowError):
+        when = None
+    if when is None or not EARLIEST <= when <= now + timedelta(days=1):
+        raise ValueError(f"at must be a time with a zone between 2000 and tomorrow, not {_shown(stamp)}")
+    return when
+
+
+def undo_from_json(data: dict[str, Any], now: datetime) -> UndoRow:
+    """One tombstone of the log (a review taken back), every field checked."""
+    from quizzer.undo_log import UndoRow
+
+    rid, gid = data.get("undo"), data.get("gid")
+    if not isinstance(rid, str) or not REVIEW_ID.match(rid):
+        raise ValueError(f"bad review id in an undo {_shown(rid)}")
+    if not isinstance(gid, str) or not GID.match(gid):
+        raise ValueError(f"bad question id {_shown(gid)}")
+    return UndoRow(rid, gid, gid.split("/", 1)[0], _stamp(data.get("at"), now))
+
+
 def mark_from_json(data: dict[str, Any], now: datetime) -> MarkRow:
     """One suspension or flag event of the log, every field checked."""
     from quizzer.marklog import MARKS, MarkRow
@@ -62,13 +85,7 @@ def mark_from_json(data: dict[str, Any], now: datetime) -> MarkRow:
         raise ValueError(f"bad question id {_shown(gid)}")
     if mark not in MARKS or not isinstance(value, bool):
         raise ValueError(f"a mark is suspended or flagged, true or false, not {_shown(mark)} {_shown(value)}")
-    try:
-        when = datetime.fromisoformat(stamp).astimezone(UTC) if isinstance(stamp, str) and len(stamp) <= 40 else None
-    except (ValueError, OverflowError):
-        when = None
-    if when is None or not EARLIEST <= when <= now + timedelta(days=1):
-        raise ValueError(f"at must be a time with a zone between 2000 and tomorrow, not {_shown(stamp)}")
-    return MarkRow(rid, gid, gid.split("/", 1)[0], mark, value, when)
+    return MarkRow(rid, gid, gid.split("/", 1)[0], mark, value, _stamp(stamp, now))
 
 
 def review_from_json(data: Any, now: datetime) -> ReviewRow:
@@ -120,6 +137,7 @@ def review_from_json(data: Any, now: datetime) -> ReviewRow:
         score=float(score), response=response, duration_ms=duration,
         session_id=_optional_text(data, "session_id", REVIEW_ID, 64),
         content_hash=_optional_text(data, "content_hash", HASH, 64) or "",
+        confidence=None if data.get("confidence") is None else _int(data.get("confidence"), "confidence", 1, 3),
     )
 
 
@@ -134,7 +152,7 @@ def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
         yield n, text.removeprefix("\ufeff") if n == 1 else text
 
 
-def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | MarkRow]:
+def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | MarkRow | UndoRow]:
     """The reviews of a progress file, a line at a time; SyncError names the first bad line.
 
     Callers that must apply nothing from a bad file read it through once first (`count_log`)."""
@@ -152,8 +170,12 @@ def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | Ma
                     continue
                 try:
                     data = json.loads(line)
-                    yield mark_from_json(data, now) if isinstance(data, dict) and "mark" in data \
-                        else review_from_json(data, now)
+                    if isinstance(data, dict) and "undo" in data:
+                        yield undo_from_json(data, now)
+                    elif isinstance(data, dict) and "mark" in data:
+                        yield mark_from_json(data, now)
+                    else:
+                        yield review_from_json(data, now)
                 except RecursionError:
                     raise SyncError(f"{path}:{n}: JSON nested too deeply") from None
                 except (ValueError, TypeError, OverflowError) as exc:
@@ -163,7 +185,7 @@ def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | Ma
 
 
 def count_log(path: Path, now: datetime | None = None) -> int:
-    """Check every line of a progress file without keeping it; returns the number of reviews."""
+    """Check every line of a progress file without keeping it; returns the number of lines (events)."""
     return sum(1 for _ in iter_log(path, now))
 
 

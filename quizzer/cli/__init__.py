@@ -18,6 +18,7 @@ from quizzer.cli import (
     anki_commands,
     bank_commands,
     config_commands,
+    plan_commands,
     progress_commands,
     study_commands,
 )
@@ -60,8 +61,9 @@ def cli(ctx: click.Context, banks: tuple[str, ...], db: str | None, config: str 
 for command in (bank_commands.validate, bank_commands.export, bank_commands.list_cmd, bank_commands.show,
                 bank_commands.grade, anki_commands.import_cmd,
                 study_commands.review, study_commands.quiz, study_commands.due, study_commands.stats,
+                plan_commands.plan, plan_commands.leeches,
                 progress_commands.progress, progress_commands.suspend, progress_commands.unsuspend,
-                progress_commands.reset, progress_commands.doctor, config_commands.config,
+                progress_commands.undo, progress_commands.reset, progress_commands.doctor, config_commands.config,
                 config_commands.completion, ai_commands.ai):
     cli.add_command(command)
 bank_commands.export.add_command(anki_commands.export_anki_cmd)

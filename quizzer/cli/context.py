@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from quizzer.ai_client import AISettings
     from quizzer.config import Config
     from quizzer.model import Counted, Library
+    from quizzer.plan import InterviewGoal
     from quizzer.scheduler import Scheduler
     from quizzer.store import Store
 
@@ -58,6 +59,15 @@ class Context:
             raise QuizzerError("the AI interviewer is not configured: set base_url and model in the [ai] section "
                                f"of {self.config().path} (or QUIZZER_AI_BASE_URL and QUIZZER_AI_MODEL)")
         return settings
+
+    def goal(self) -> InterviewGoal | None:
+        """The interview date and minutes a day set in the config file, if a date is set."""
+        from quizzer.plan import InterviewGoal
+
+        return InterviewGoal.from_settings(self.config().values["study"])
+
+    def leech_threshold(self) -> int:
+        return int(self.config().get("study", "leech_threshold"))
 
     def bank_dirs(self) -> list[Path]:
         from quizzer.paths import bank_dirs
@@ -176,6 +186,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def counted(n: int, word: str) -> str:
+    """'1 review', '2 reviews': the command line's English counts (the app's come from the catalogs)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def check_categories(library: Library, categories: tuple[str, ...]) -> None:

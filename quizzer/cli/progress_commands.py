@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from quizzer.cli.context import Context, check_categories, complete_category, complete_question_id, fail, pass_ctx
+from quizzer.cli.context import (
+    Context,
+    check_categories,
+    complete_category,
+    complete_question_id,
+    counted,
+    fail,
+    pass_ctx,
+)
 from quizzer.studyday import utc_now
 
 
@@ -25,6 +33,7 @@ def progress_export(obj: Context, file: Path) -> None:
     """Write the whole review log to FILE ('-' for stdout); FILE is replaced only when complete."""
     from quizzer.marklog import iter_marks
     from quizzer.safefile import refuse_database, replacing
+    from quizzer.undo_log import iter_undos
 
     to_stdout = str(file) == "-"
     if not to_stdout:
@@ -39,7 +48,11 @@ def progress_export(obj: Context, file: Path) -> None:
             for mark in iter_marks(store):  # suspensions and flags, with their time
                 out.write(mark.to_json() + "\n")
                 marks += 1
-    click.echo(f"exported {n} reviews and {marks} suspension and flag events", err=True)
+            undos = 0
+            for undo in iter_undos(store):  # reviews taken back: they must stay taken back elsewhere
+                out.write(undo.to_json() + "\n")
+                undos += 1
+    click.echo(f"exported {n} reviews, {marks} suspension and flag events and {counted(undos, 'undo')}", err=True)
 
 
 @progress.command("import")
@@ -50,17 +63,44 @@ def progress_import(obj: Context, file: Path) -> None:
     from quizzer.marklog import MarkRow, merge_marks
     from quizzer.records import ReviewRow
     from quizzer.sync import count_log, iter_log
+    from quizzer.undo_log import UndoRow, merge_undos, undone_ids
 
     now = utc_now()
     total = count_log(file, now)  # every line checked before anything is written
     with obj.open_store() as store:
         scheduler = obj.scheduler(store)
-        added, rebuilt = store.merge_reviews((r for r in iter_log(file, now) if isinstance(r, ReviewRow)),
-                                             scheduler.replay)
+        # Tombstones first: a review undone on either machine is removed here and never added back.
+        undos, taken_back = merge_undos(store, (u for u in iter_log(file, now) if isinstance(u, UndoRow)),
+                                        scheduler.replay)
+        undone = undone_ids(store)
+        added, rebuilt = store.merge_reviews(
+            (r for r in iter_log(file, now) if isinstance(r, ReviewRow) and r.id not in undone), scheduler.replay)
         marks, _ = merge_marks(store, (m for m in iter_log(file, now) if isinstance(m, MarkRow)))
-    click.echo(f"imported {added} new review{'s' if added != 1 else ''} ({total - added - marks} already here);"
-               f" rebuilt {rebuilt} card{'s' if rebuilt != 1 else ''}; {marks} new suspension or flag event"
-               f"{'s' if marks != 1 else ''}", err=True)
+    click.echo(f"imported {counted(added, 'new review')} ({total - added - marks - undos} already here);"
+               f" rebuilt {counted(rebuilt, 'card')}; {counted(marks, 'new suspension or flag event')};"
+               f" {counted(undos, 'new undo')} ({taken_back} taken back here)", err=True)
+
+
+@click.command()
+@pass_ctx
+def undo(obj: Context) -> None:
+    """Take back the last answer: it leaves the log and its question's schedule is as it was before."""
+    from quizzer.leeches import forget_undone_leech
+    from quizzer.render import fmt_due
+    from quizzer.undo_log import last_review, undo_review
+
+    with obj.open_store() as store:
+        review = last_review(store)
+        if review is None:
+            fail("there is no answer to take back")
+        now = utc_now()
+        card = undo_review(store, review.id, obj.scheduler(store).replay, now)
+        forget_undone_leech(store, review, card, int(obj.config().get("study", "leech_threshold")), now)
+    from quizzer.labels import rating_name
+
+    when = review.reviewed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    after = f"next review {fmt_due(card.due, now)}" if card is not None else "it is new again"
+    click.echo(f"took back your answer to {review.gid} ({rating_name(review.rating)}, {when}); {after}")
 
 
 def _set_suspended(obj: Context, gid: str, value: bool) -> None:

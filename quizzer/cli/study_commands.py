@@ -29,6 +29,7 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], see
                list_only: bool = False, use_ai: bool = False) -> None:
     import random
 
+    from quizzer.calibration import asks_confidence
     from quizzer.plain import PlainSession
     from quizzer.session import Session
 
@@ -43,7 +44,8 @@ def _run_plain(obj: Context, kind: str, build: Any, filters: dict[str, Any], see
             return
         store.check_writable()
         session = Session(library, store, scheduler, utc_now, kind=kind, questions=questions, filters=filters,
-                          rng=random.Random(seed), lang=obj.language())
+                          rng=random.Random(seed), lang=obj.language(), leech_threshold=obj.leech_threshold(),
+                          confidence=asks_confidence(kind, obj.config().values["study"]))
         try:
             PlainSession(session, library, sys.stdin.buffer, sys.stdout, ai=ai).run()
         except BrokenPipeError:  # the reader went away: everything answered is already saved
@@ -73,8 +75,8 @@ def review(obj: Context, plain: bool, use_ai: bool, seed: int | None, list_only:
     if not _tui_or_plain(plain) and not list_only:
         obj.run_app(start="review")
         return
-    _run_plain(obj, "review", lambda lib, store, sch, rng: todays_queue(lib, store, sch, utc_now()), {}, seed,
-               list_only, use_ai)
+    _run_plain(obj, "review", lambda lib, store, sch, rng: todays_queue(lib, store, sch, utc_now(), goal=obj.goal()),
+               {}, seed, list_only, use_ai)
 
 
 @click.command()
@@ -85,33 +87,39 @@ def review(obj: Context, plain: bool, use_ai: bool, seed: int | None, list_only:
 @click.option("--tag", "tags", multiple=True, metavar="T", shell_complete=complete_tag)
 @click.option("--new-only", is_flag=True, help="Only questions you have never answered.")
 @click.option("--due-only", is_flag=True, help="Only questions due for review.")
+@click.option("--cram", is_flag=True,
+              help="Only questions not yet due, weakest predicted recall first (study ahead of the schedule).")
 @click.option("--plain", is_flag=True, help="Line-oriented session on stdin/stdout (pipes, dumb terminals).")
 @AI
 @SEED
 @LIST
 @pass_ctx
 def quiz(obj: Context, categories: tuple[str, ...], count: int, levels: tuple[int, ...], types: tuple[str, ...],
-         tags: tuple[str, ...], new_only: bool, due_only: bool, plain: bool, use_ai: bool, seed: int | None,
+         tags: tuple[str, ...], new_only: bool, due_only: bool, cram: bool, plain: bool, use_ai: bool,
+         seed: int | None,
          list_only: bool) -> None:
-    """A quiz of N questions, filtered; due and unseen questions come first."""
-    from quizzer.study_queue import quiz_selection
+    """A quiz of N questions, filtered; due and unseen questions come first (--cram: not yet due ones)."""
+    from quizzer.study_queue import cram_selection, quiz_selection
 
-    if new_only and due_only:
-        raise click.UsageError("--new-only and --due-only exclude each other")
+    if sum((new_only, due_only, cram)) > 1:
+        raise click.UsageError("--new-only, --due-only and --cram exclude each other")
     library = obj.library()
     check_categories(library, categories)
     check_tags(library, tags)
     filters = {"categories": list(categories), "count": count, "levels": list(levels), "types": list(types),
-               "tags": list(tags), "new_only": new_only, "due_only": due_only}
+               "tags": list(tags), "new_only": new_only, "due_only": due_only, **({"cram": True} if cram else {})}
     if not _tui_or_plain(plain) and not list_only:
         obj.run_app(start="quiz", filters=filters)
         return
 
     def build(lib: Any, store: Store, sch: Scheduler, rng: Any) -> Any:
+        if cram:
+            return cram_selection(lib, store, sch, utc_now(), categories=categories, levels=levels, types=types,
+                                  tags=tags, count=count)
         return quiz_selection(lib, store, sch, utc_now(), categories=categories, levels=levels, types=types,
                               tags=tags, count=count, new_only=new_only, due_only=due_only, rng=rng)
 
-    _run_plain(obj, "quiz", build, filters, seed, list_only, use_ai)
+    _run_plain(obj, "cram" if cram else "quiz", build, filters, seed, list_only, use_ai)
 
 
 @click.command()
@@ -123,7 +131,7 @@ def due(obj: Context, as_json: bool) -> None:
 
     library = obj.library()
     with obj.open_store() as store:
-        counts = due_counts(library, store, obj.scheduler(store), utc_now())
+        counts = due_counts(library, store, obj.scheduler(store), utc_now(), goal=obj.goal())
     if as_json:
         click.echo(json.dumps({"due_now": counts.due_now, "learning": counts.learning,
                                "new_available": counts.new_available}))
@@ -135,13 +143,19 @@ def due(obj: Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def stats(obj: Context, as_json: bool) -> None:
-    """Per category: questions, seen, due, reviews, retention (30 days) and mastery; the streak."""
+    """Per category: questions, seen, due, reviews, retention (30 days) and mastery; the streak; how sure
+    answers were against how often they were right (calibration), and the confidently wrong questions."""
+    from quizzer.calibration import calibration, confidently_wrong_list
     from quizzer.labels import days
     from quizzer.stats import compute
 
     banks = obj.question_index()
     with obj.open_store() as store:
         data = compute(banks, store, utc_now())
+        per, total = calibration(store)
+        wrong = confidently_wrong_list(store)
+    data["calibration"] = {"categories": {c: v.to_json() for c, v in per.items()}, "total": total.to_json()}
+    data["confidently_wrong"] = [x.gid for x in wrong]
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -152,3 +166,13 @@ def stats(obj: Context, as_json: bool) -> None:
         click.echo(f"{name:<14}{s['questions']:>10}{s['seen']:>6}{s['due_now']:>5}{s['reviews']:>9}"
                    f"{ret:>10}{s['mastery']:>9.0%}")
     click.echo(f"streak: {days(data['streak_days'])}")
+    if per:
+        click.echo(f"\n{'calibration':<14}{'answers':>8}{'sure: right':>13}{'Brier':>7}"
+                   "   (0 is perfect; always unsure: 0.25)")
+        for name, c in [*per.items(), ("total", total)]:
+            sure = c.rate(3)
+            shown = f"{sure:.0%}" if sure is not None else "-"
+            click.echo(f"{name:<14}{c.answers:>8}{shown:>13}{c.brier or 0:>7.3f}")
+    if wrong:
+        click.echo("confidently wrong (asked first when due): " + ", ".join(x.gid for x in wrong[:10])
+                   + (f" and {len(wrong) - 10} more" if len(wrong) > 10 else ""))

@@ -28,9 +28,10 @@ from quizzer.errors import QuizzerError, StoreError
 from quizzer.i18n import N_, _, set_language
 from quizzer.mdsafe import is_web_link
 from quizzer.model import QUESTION_TYPES, Library, Question
+from quizzer.plan import InterviewGoal
 from quizzer.scheduler import Scheduler, Settings
 from quizzer.store import Store
-from quizzer.study_queue import mock_selection, quiz_selection, todays_queue
+from quizzer.study_queue import cram_selection, mock_selection, quiz_selection, todays_queue
 from quizzer.tui.commands import QuizzerCommands
 from quizzer.tui.keymap import apply_keymap
 from quizzer.tui.screens.home import HomeScreen
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # the session loop (and grading) load when the first session 
     from quizzer.session import Clock, Session
 
 QUIZ_FILTERS = ("categories", "count", "levels", "types", "tags", "new_only", "due_only")
+CRAM_SIZE = 20
 SchedulerFactory = Callable[[Settings], Scheduler]
 
 
@@ -142,6 +144,11 @@ class QuizzerApp(App[None]):
         settings = AISettings.from_config(self.config)
         return settings if settings.configured else None
 
+    @property
+    def goal(self) -> InterviewGoal | None:
+        """The interview date and minutes a day from the settings, if a date is set."""
+        return InterviewGoal.from_settings(self.config.values["study"])
+
     def toggle_theme(self) -> None:
         self.save_settings({"ui": {"theme": "textual-light" if self.theme == "textual-dark" else "textual-dark"}})
 
@@ -189,10 +196,13 @@ class QuizzerApp(App[None]):
 
     def new_session(self, kind: str, questions: Sequence[Question], filters: Mapping[str, Any] | None = None,
                     requeue: bool = True) -> Session:
+        from quizzer.calibration import asks_confidence
         from quizzer.session import Session
 
+        study = self.config.values["study"]
         return Session(self.library, self.store, self.scheduler, self.clock, kind=kind, questions=questions,
-                       filters=dict(filters or {}), tz=self.tz, rng=self.rng, requeue=requeue, lang=self.lang)
+                       filters=dict(filters or {}), tz=self.tz, rng=self.rng, requeue=requeue, lang=self.lang,
+                       leech_threshold=int(study["leech_threshold"]), confidence=asks_confidence(kind, study))
 
     def run_session(self, session: Session, time_limits: Mapping[str, float] | None = None,
                     title: str | None = None) -> None:
@@ -202,7 +212,7 @@ class QuizzerApp(App[None]):
 
     def start_review(self) -> None:
         self.open_home()
-        questions = todays_queue(self.library, self.store, self.scheduler, self.clock(), self.tz)
+        questions = todays_queue(self.library, self.store, self.scheduler, self.clock(), self.tz, self.goal)
         if not questions:
             self.notify(_("Nothing is due and no new questions are left for today. "
                           "Press c to quiz a category, or m for a mock interview."), title=_("All done for today"))
@@ -211,6 +221,9 @@ class QuizzerApp(App[None]):
 
     def start_quiz(self, filters: Mapping[str, Any]) -> None:
         self.open_home()
+        if filters.get("cram"):
+            self.start_cram(filters)
+            return
         chosen = {k: filters[k] for k in QUIZ_FILTERS if k in filters}
         questions = quiz_selection(self.library, self.store, self.scheduler, self.clock(), rng=self.rng, tz=self.tz,
                                    **chosen)
@@ -218,6 +231,18 @@ class QuizzerApp(App[None]):
             self.notify(_("No question matches this quiz."), title=_("Nothing to ask"), severity="warning")
             return
         self.run_session(self.new_session("quiz", questions, chosen))
+
+    def start_cram(self, filters: Mapping[str, Any] | None = None) -> None:
+        """Questions not yet due, weakest predicted recall first: for studying more than is due."""
+        self.open_home()
+        chosen = {k: v for k, v in (filters or {}).items() if k in ("categories", "levels", "types", "tags", "count")}
+        chosen.setdefault("count", CRAM_SIZE)
+        questions = cram_selection(self.library, self.store, self.scheduler, self.clock(), tz=self.tz, **chosen)
+        if not questions:
+            self.notify("Nothing to cram: every question you have answered is due now or has never been answered.",
+                        title="Nothing to cram", severity="warning")
+            return
+        self.run_session(self.new_session("cram", questions, {**chosen, "cram": True}), title="Cram")
 
     def start_mock(self, categories: Sequence[str], count: int, open_seconds: float, other_seconds: float,
                    code_seconds: float = 15 * 60) -> None:

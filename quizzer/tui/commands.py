@@ -19,6 +19,7 @@ class QuizzerCommands(Provider):
             (_("Home"), _("Categories, today's counts and streak"), app.open_home),
             (_("Today's review"), _("Due questions first, then new ones up to the daily limit"), app.start_review),
             (_("Mock interview"), _("Timed questions across chosen categories, with a report"), app.open_mock_setup),
+            (_("Cram"), _("Questions not yet due, weakest predicted recall first"), app.start_cram),
             (_("Browse questions"), _("Search and filter the banks; read or quiz a question"), app.open_browse),
             (_("Statistics"), _("Heatmap, forecast, retention and mastery"), app.open_stats),
             (_("Settings"), _("Desired retention, daily limits, theme"), app.open_settings),

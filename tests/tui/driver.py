@@ -14,6 +14,7 @@ from textual.widgets import TextArea
 
 from quizzer.model import Question
 from quizzer.store import Store
+from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.session import ANSWERING, FEEDBACK, SessionScreen
 
 P = ParamSpec("P")
@@ -65,8 +66,9 @@ async def wait_for_question(pilot: Pilot[None]) -> SessionScreen:
     return session_screen(pilot.app)
 
 
-async def answer(pilot: Pilot[None], right: bool) -> Question:
-    """Answer the question on show, right or wrong, with the keys its type uses; wait for the feedback."""
+async def answer(pilot: Pilot[None], right: bool, confidence: int = 3) -> Question:
+    """Answer the question on show, right or wrong, with the keys its type uses (and, when the session
+    asks how sure, `confidence`); wait for the feedback."""
     screen = await wait_for_question(pilot)
     q: Question | None = screen.question
     assert q is not None
@@ -86,6 +88,9 @@ async def answer(pilot: Pilot[None], right: bool) -> Question:
         await pilot.press("ctrl+r")
     else:
         await pilot.press(*TYPED[q.type][0 if right else 1], "enter")
+    if screen.session.asks_confidence:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfidenceScreen), f"how sure, on {q.gid}")
+        await pilot.press(str(confidence))
     await wait_for(pilot, lambda: screen.phase == FEEDBACK, f"the feedback on {q.gid}")
     return q
 

@@ -20,6 +20,7 @@ from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.followup import FollowUpScreen
 from quizzer.tui.screens.session import FEEDBACK, SessionScreen
+from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.summary import SummaryScreen
 from quizzer.tui.widgets.ai_feedback import AIFeedbackView
 from quizzer.tui.widgets.ai_report import AIReportView
@@ -141,6 +142,8 @@ async def test_a_mock_interview_asks_followups_grades_the_exchange_and_reports(
     async with app.run_test(size=SIZE) as pilot:
         app.run_session(app.new_session("mock", [q], requeue=False), {"open": 180.0})
         screen = await type_open_answer(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfidenceScreen), "how sure")  # mocks ask it
+        await pilot.press("3")
         for reply in ("About 2 GB in fp16.", "Yes, per layer and per head."):
             await wait_for(pilot, lambda: isinstance(app.screen, FollowUpScreen)
                            and not app.screen.query_one(Input).disabled, "a follow-up")

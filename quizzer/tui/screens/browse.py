@@ -28,7 +28,7 @@ from quizzer.tui.widgets.titlebar import TitleBar
 RESULT_LIMIT = 500
 
 
-STATES = ("new", "learning", "due", "review", "suspended", "flagged")
+STATES = ("new", "learning", "due", "review", "suspended", "flagged", "leech")
 STATE_WIDTH = 12
 
 
@@ -138,7 +138,8 @@ class BrowseScreen(Screen[None]):
         app = app_of(self)
         now = app.clock()
         rule = DueRule(now, day_end(now, app.tz))
-        self.states = {gid: state_of(card, rule.is_due(card)) for gid, card in app.store.cards().items()}
+        leech = int(app.config.values["study"]["leech_threshold"])
+        self.states = {gid: state_of(card, rule.is_due(card), leech) for gid, card in app.store.cards().items()}
 
     def action_toggle_mark(self, flag: str) -> None:
         """Suspend or resume, flag or unflag the highlighted question; the list shows it at once."""

@@ -15,19 +15,25 @@ from quizzer.i18n import N_, _
 
 HOW_TO = {
     "HomeScreen": N_("Your categories with what is seen, due and mastered. Start today's review with r, or pick a "
-                  "category with the arrows and quiz it with c. m sets up a timed mock interview."),
+                  "category with the arrows and quiz it with c. m sets up a timed mock interview; x crams questions "
+                  "not yet due, weakest first. With an interview date set, the line under today's counts shows "
+                  "the days left and your readiness: the predicted share of questions you would recall that day."),
     "FollowUpScreen": N_("The AI interviewer asks up to two follow-up questions about your answer. Type your "
                          "answer and press Enter; Esc skips the rest. Your answers are kept in the mock interview's "
                          "report; they are not scheduled for review."),
     "SessionScreen": N_("Answer with the keys shown below the question. After the feedback, 1-4 change the proposed "
                      "rating and Enter goes on; every answer is saved before the next question. A missed question "
                      "comes back later in the session, marked 'again'. Code questions: ctrl+r runs the cases "
-                     "without recording, ctrl+g submits, ctrl+o opens your $EDITOR."),
-    "SummaryScreen": N_("How the session went, what to revisit and what is due. Enter or Esc goes back."),
+                     "without recording, ctrl+g submits, ctrl+o opens your $EDITOR. u (or ctrl+z before typing) takes "
+                     "back the last answer: its schedule is as before and it is asked again."),
+    "SummaryScreen": N_("How the session went, what to revisit and what is due. u takes back the last answer. "
+                     "Enter or Esc goes back."),
     "BrowseScreen": N_("Type to search (fuzzy), filter with the selects, ↓ to the list, Enter to read a question. "
                     "ctrl+t suspends or resumes the highlighted question, ctrl+f flags it as wrong or unclear."),
     "QuestionScreen": N_("One question with its answer and references. n quizzes it now; o opens its article."),
-    "StatsScreen": N_("Reviews over the last six months, what falls due, and retention and mastery per category."),
+    "StatsScreen": N_("Reviews over the last six months, what falls due, and retention and mastery per category; "
+                   "then readiness for the interview, calibration of how sure you were, the questions you got "
+                   "wrong while sure, and the leeches."),
     "SettingsScreen": N_("Desired retention, daily limits and theme, saved in the config file "
                       "(`quizzer config path` shows where). Esc leaves without saving."),
     "MockSetupScreen": N_("Tick the categories, set the number of questions and the minutes per question, then start "

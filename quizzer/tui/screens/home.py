@@ -28,6 +28,7 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "review", N_("Review"), id="home.review"),
         Binding("c", "category_quiz", N_("Quiz"), id="home.quiz"),
+        Binding("x", "cram", N_("Cram"), id="home.cram", show=False),  # said in the hint, to keep the bar short
         Binding("m", "mock", N_("Mock"), id="home.mock"),
         Binding("b", "browse", N_("Browse"), id="home.browse"),
         Binding("s", "stats", N_("Stats"), id="home.stats"),
@@ -39,6 +40,7 @@ class HomeScreen(Screen[None]):
         yield TitleBar()
         with VerticalScroll(classes="page"):
             yield Static(id="overview", markup=False)
+            yield Static(id="interview", markup=False)
             yield Static(id="hint", markup=False)
             yield BarTable(id="categories")
         yield KeyBar()
@@ -58,7 +60,8 @@ class HomeScreen(Screen[None]):
         app = app_of(self)
         now = app.clock()
         data = compute(app.library, app.store, now, app.tz)
-        counts = due_counts(app.library, app.store, app.scheduler, now, app.tz)
+        counts = due_counts(app.library, app.store, app.scheduler, now, app.tz, app.goal)
+        self.show_interview()
         totals, streak = data["totals"], data["streak_days"]
         self.query_one("#overview", Static).update(
             _("Today: {due} due · {new} new · {learning} learning    Streak: {streak}    "
@@ -76,9 +79,31 @@ class HomeScreen(Screen[None]):
             hint.update(_("Press r for today's review ({due} due, {new} new).").format(
                 due=counts.due_now, new=counts.new_available))
         else:
-            hint.update(_("All done for today. Press c to quiz the highlighted category, or m for a mock interview."))
+            hint.update(_("All done for today. Press c to quiz the highlighted category, x to cram questions not yet "
+                          "due, or m for a mock interview."))
         self.stats = data
         self.lay_out_table()
+
+    def show_interview(self) -> None:
+        """Days left and readiness on the interview day, when a date is set (settings or `quizzer plan`)."""
+        app = app_of(self)
+        line = self.query_one("#interview", Static)
+        goal = app.goal
+        line.display = goal is not None
+        if goal is None:
+            return
+        from quizzer.readiness import days_left, interview_moment, readiness
+
+        left = days_left(goal.day, app.clock(), app.tz)
+        pool = [q for q in app.library if not goal.categories or q.category in goal.categories]
+        ready = readiness(pool, app.store, app.scheduler, interview_moment(goal.day, app.tz))
+        when = _("today") if left == 0 else _("passed") if left < 0 else _("in {days}").format(days=days(left))
+        weakest = min(ready.categories.items(), key=lambda kv: kv[1], default=None)
+        text = _("Interview {date} ({when}) · readiness {ready}").format(
+            date=goal.day.isoformat(), when=when, ready=f"{ready.total:.0%}")
+        if weakest:
+            text += " · " + _("weakest: {category} {ready}").format(category=weakest[0], ready=f"{weakest[1]:.0%}")
+        line.update(text)
 
     def on_resize(self) -> None:
         if self.stats is not None:
@@ -118,6 +143,9 @@ class HomeScreen(Screen[None]):
 
     def action_category_quiz(self) -> None:
         app_of(self).start_quiz({"categories": [self.highlighted_category()], "count": CATEGORY_QUIZ_SIZE})
+
+    def action_cram(self) -> None:
+        app_of(self).start_cram()
 
     def action_mock(self) -> None:
         app_of(self).open_mock_setup()

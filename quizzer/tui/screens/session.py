@@ -16,15 +16,18 @@ from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, ProgressBar, Static, TextArea
 
+from quizzer.answer_history import previous_answer
 from quizzer.grading import Grade, grade
 from quizzer.i18n import N_, _
 from quizzer.labels import rating_name
+from quizzer.leeches import leech_note
 from quizzer.mdsafe import safe_block
 from quizzer.model import LEVELS, Question
 from quizzer.render import fmt_due
 from quizzer.session import Session
 from quizzer.translation import has_language
 from quizzer.tui.nav import app_of
+from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.widgets.ai_feedback import AIFeedbackView, wanted
 from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answer_so_far, answer_widget
 from quizzer.tui.widgets.feedback import FeedbackPanel
@@ -32,6 +35,7 @@ from quizzer.tui.widgets.keybar import KeyBar
 
 SESSION_TITLES = {"review": N_("Today's review"), "quiz": N_("Quiz"), "mock": N_("Mock interview")}
 LOADING, ANSWERING, GRADING, FEEDBACK, DONE = "loading", "answering", "grading", "feedback", "done"
+CONFIDENCE = "confidence"  # asking how sure the user is, before the answer is checked
 
 
 @dataclass
@@ -62,6 +66,8 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+s", "skip", N_("Skip"), id="session.skip", priority=True),
         Binding("ctrl+t", "suspend", N_("Suspend"), id="session.suspend", priority=True),
         Binding("ctrl+f", "flag", N_("Flag"), id="session.flag", priority=True),
+        Binding("u", "undo", N_("Undo"), id="session.undo"),
+        Binding("ctrl+z", "undo(True)", N_("Undo"), id="session.undo_untyped", show=False, priority=True),
         Binding("escape", "end", N_("End"), id="session.end"),
     ]
 
@@ -80,6 +86,7 @@ class SessionScreen(Screen[None]):
         self.shown_at = 0.0
         self.closed = False
         self.followups: tuple[tuple[str, str], ...] = ()  # a mock interview's, for the question on show
+        self.confidence: int | None = None  # how sure the user said they were, for the question on show
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="session-bar"):
@@ -112,7 +119,7 @@ class SessionScreen(Screen[None]):
         if q is None:
             self.end_session()
             return
-        self.question, self.pending, self.followups = q, None, ()
+        self.question, self.pending, self.followups, self.confidence = q, None, (), None
         self.remove_class("-feedback")
         practice = self.query_one("#practice", Static)
         practice.update("")
@@ -175,6 +182,10 @@ class SessionScreen(Screen[None]):
         q = self.question
         if q is None or self.phase != ANSWERING:
             return
+        if self.session.asks_confidence and self.confidence is None and not time_up:
+            self.phase = CONFIDENCE
+            self.app.push_screen(ConfidenceScreen(), lambda level: self.confident(answer, level))
+            return
         duration = self.elapsed_ms()
         if q.type != "code":
             result = grade(q, answer.response, duration)
@@ -195,6 +206,15 @@ class SessionScreen(Screen[None]):
             self.show_feedback, q, answer, duration, grade(q, answer.response, duration)),
             thread=True, group="grading")
 
+    def confident(self, answer: AnswerSubmitted, level: int | None) -> None:
+        """The answer goes on to be checked with the confidence given; Esc goes back to the answer."""
+        self.phase = ANSWERING
+        if level is None:
+            self.query_one("#answer").focus()
+            return
+        self.confidence = level
+        self.submit(answer)
+
     def show_feedback(self, q: Question, answer: AnswerSubmitted, duration: int, result: Grade) -> None:
         if q is not self.question or self.phase not in (ANSWERING, GRADING):
             return
@@ -204,7 +224,8 @@ class SessionScreen(Screen[None]):
         self.add_class("-feedback")
         self.query_one("#answer").disabled = True
         panel = self.query_one(FeedbackPanel)
-        panel.show(self.session.library, q, result, answer.text)
+        panel.show(self.session.library, q, result, answer.text,
+                   previous_answer(self.session.store, q.gid) if q.type in ("open", "code") else None)
         panel.show_rating(proposed, proposed)
         panel.focus_body()
         panel.ai.start(app_of(self).ai_settings(), q, answer.text, self.session.lang, self.followups)
@@ -240,7 +261,7 @@ class SessionScreen(Screen[None]):
         a code answer still running is graded here, so that leaving never loses it."""
         if self.phase == GRADING and self.grading is not None and self.pending is None:
             q, answer, duration = self.grading
-            self.session.record(q, grade(q, answer.response, duration), answer.text, duration)
+            self.session.record(q, grade(q, answer.response, duration), answer.text, duration, None, self.confidence)
             self.phase = LOADING
         self.grading = None
         p, self.pending = self.pending, None
@@ -249,12 +270,14 @@ class SessionScreen(Screen[None]):
         result = p.result
         if p.question.type == "open":  # the self-rating is the grade of an open answer
             result = grade(p.question, p.text, p.duration_ms, self_rating=p.chosen)
-        outcome = self.session.record(p.question, result, p.text, p.duration_ms, rating=p.chosen)
+        outcome = self.session.record(p.question, result, p.text, p.duration_ms, p.chosen, self.confidence)
         self.query_one(FeedbackPanel).ai.keep(self.session, p.question)
         self.query_one("#status", Static).update(
-            _("Saved {gid}: {rating}; next review {when}.").format(
+            _("Saved {gid}: {rating}; next review {when} (ctrl+z takes it back).").format(
                 gid=p.question.gid, rating=rating_name(outcome.rating),
                 when=fmt_due(outcome.card.due, self.session.clock())))
+        if outcome.new_leech:
+            self.notify(leech_note(p.question.gid, outcome.card.lapses), title=_("Leech"), timeout=15, markup=False)
 
     def close(self) -> None:
         """Record what is on show and end the session (idempotent); used when the app quits."""
@@ -312,6 +335,9 @@ class SessionScreen(Screen[None]):
             return self.phase == ANSWERING
         if action in ("suspend", "flag"):
             return self.phase in (ANSWERING, FEEDBACK)
+        if action == "undo":  # ctrl+z (a parameter) only before anything is typed: after, it is the text box's undo
+            return bool(self.session.outcomes) and (self.phase == FEEDBACK or (self.phase == ANSWERING and not (
+                parameters and answer_so_far(self.query_one("#answer")).text)))
         return True
 
     def action_reveal(self) -> None:
@@ -346,31 +372,9 @@ class SessionScreen(Screen[None]):
 
     def action_external_editor(self) -> None:
         """Edit the code in $VISUAL or $EDITOR; the app steps aside while it runs."""
-        import os
-        import shlex
-        import subprocess
-        import tempfile
+        from quizzer.tui.widgets.external_editor import edit_in_editor
 
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        area = self.query_one("#answer")
-        if not editor:
-            self.notify(_("Set $VISUAL or $EDITOR to edit in your own editor."), severity="warning", markup=False)
-            return
-        from quizzer.tui.widgets.answer_input import CodeAnswer
-
-        assert isinstance(area, CodeAnswer)
-        with tempfile.TemporaryDirectory(prefix="quizzer-edit-") as folder:
-            path = os.path.join(folder, "solution.py")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(area.text)
-            try:
-                with self.app.suspend():
-                    subprocess.run([*shlex.split(editor), path], check=False)
-                with open(path, encoding="utf-8") as f:
-                    area.text = f.read()
-            except Exception as exc:  # no terminal to hand over, an editor that cannot start
-                self.notify(_("Could not run {editor}: {error}").format(editor=editor, error=exc), severity="warning",
-                            markup=False)
+        edit_in_editor(self.app, self.query_one("#answer"))
 
     def action_rate(self, rating: int) -> None:
         if self.pending is not None:
@@ -409,6 +413,18 @@ class SessionScreen(Screen[None]):
             self.session.flag(self.question)
             self.query_one("#status", Static).update(
                 _("Flagged {gid} as wrong or unclear.").format(gid=self.question.gid))
+
+    async def action_undo(self, untyped: bool = False) -> None:
+        """Take back the last answer recorded: as before it, and asked next (after the one on show, if rated)."""
+        current = self.question if self.phase == ANSWERING else None
+        undone = self.session.undo_last(current)
+        if undone is None:
+            return
+        self.query_one("#status", Static).update(
+            _("Took back {gid} ({rating}): as before it, and asked again next.").format(
+                gid=undone.question.gid, rating=rating_name(undone.rating)))
+        if current is not None:
+            await self.show_next()
 
     def action_end(self) -> None:
         if not self.query_one(FeedbackPanel).ai.cancel():  # Esc first stops an AI request under way

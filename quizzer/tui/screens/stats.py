@@ -1,4 +1,5 @@
-"""What the user knows: a heatmap of reviews, the forecast of due reviews, retention and mastery per category."""
+"""What the user knows: a heatmap of reviews, the forecast of due reviews, retention and mastery per category,
+then readiness, calibration, confidently wrong questions and leeches."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.charts import ForecastChart, Heatmap
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.study_loop import StudyLoopStats
 from quizzer.tui.widgets.titlebar import TitleBar
 
 HEATMAP_DAYS = 182  # about six months
@@ -44,6 +46,7 @@ class StatsScreen(Screen[None]):
                     yield Static(id="forecast-summary", markup=False)
             yield Static(_("Retention (last 30 days) and mastery per category"), classes="section-title")
             yield BarTable(id="per-category", show_cursor=False)
+            yield StudyLoopStats(id="study-loop")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -80,6 +83,7 @@ class StatsScreen(Screen[None]):
                 name, str(s["questions"]), str(s["seen"]), str(s["reviews"]),
                 table.bar(retention) if retention is not None else table.dim("-"),
                 table.bar(s["mastery"]), key=name)
+        self.query_one(StudyLoopStats).show()
 
     def action_review(self) -> None:
         app_of(self).start_review()

@@ -9,11 +9,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
+from quizzer.answer_history import previous_line
 from quizzer.answers import answer_line, code_markdown, teaching_markdown
 from quizzer.grading import Grade
 from quizzer.i18n import _
 from quizzer.labels import RATINGS, VERDICT_MARKS, rating_name, verdict_text
 from quizzer.model import Library, Question
+from quizzer.records import ReviewRow
 from quizzer.tui.widgets.ai_feedback import AIFeedbackView
 
 
@@ -27,6 +29,7 @@ class FeedbackPanel(Vertical):
             yield Static(id="verdict", markup=False)
             yield Static(id="your-answer", markup=False)
             yield Static(id="correct-answer", markup=False)
+            yield Static(id="previous-answer", markup=False)
             yield AIFeedbackView(id="ai-feedback")
             yield Markdown(id="explanation")
         yield Static(id="rating")
@@ -38,7 +41,8 @@ class FeedbackPanel(Vertical):
     def focus_body(self) -> None:
         self.query_one("#feedback-body", VerticalScroll).focus()
 
-    def show(self, library: Library, q: Question, result: Grade, text: str) -> None:
+    def show(self, library: Library, q: Question, result: Grade, text: str,
+             previous: ReviewRow | None = None) -> None:
         self.ai.clear()
         verdict = self.query_one("#verdict", Static)
         verdict.set_classes(f"-{result.verdict}")
@@ -56,6 +60,10 @@ class FeedbackPanel(Vertical):
         correct = self.query_one("#correct-answer", Static)
         correct.update(_("Answer: {answer}").format(answer=answer_line(q)))
         correct.display = q.type not in ("open", "code")
+        shown = self.query_one("#previous-answer", Static)
+        # The user's own earlier answer, to see whether this one is better (Text: never markup).
+        shown.update(Text(f"{previous_line(previous)}\n{previous.response.rstrip()}") if previous else "")
+        shown.display = previous is not None
         body = (code_markdown(library, q, result.run) if q.type == "code"
                 else teaching_markdown(library, q, result.covered, bool(text)))
         self.query_one("#explanation", Markdown).update(body)
