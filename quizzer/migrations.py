@@ -130,3 +130,11 @@ def m004_marks(db: Database) -> None:
     for flag in ("suspended", "flagged"):
         db.execute(f"INSERT INTO marks (id, gid, category, mark, value, at) SELECT '{flag}-' || gid, gid, category,"
                    f" '{flag}', 1, '2000-01-01T00:00:00.000000+00:00' FROM cards WHERE {flag} = 1")
+
+
+@migrations()
+def m006_review_params(db: Database) -> None:
+    # A parametrised question is asked with new numbers each time: the review keeps the numbers it was
+    # asked with (JSON, name -> value), so that what was answered can be shown again. NULL for every
+    # fixed question, and so for every review made before.
+    db.execute("ALTER TABLE reviews ADD COLUMN params TEXT")

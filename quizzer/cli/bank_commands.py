@@ -95,6 +95,7 @@ def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...],
 def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], levels: tuple[int, ...],
              types: tuple[str, ...], flagged: bool, suspended: bool, as_json: bool) -> None:
     """List questions: global id, type, level and the prompt's first line."""
+    from quizzer.params import example
     from quizzer.render import one_line
     from quizzer.study_queue import matching
 
@@ -109,11 +110,11 @@ def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], l
                      and (not flagged or c.flagged) and (not suspended or c.suspended)]
     if as_json:
         rows = [{"id": q.gid, "type": q.type, "level": q.level, "tags": list(q.tags),
-                 "prompt": one_line(q.prompt, 10_000)} for q in questions]
+                 "prompt": one_line(example(q).prompt, 10_000)} for q in questions]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for q in questions:
-        click.echo(f"{q.gid:<48} {q.type:<9} L{q.level}  {one_line(q.prompt, 70)}")
+        click.echo(f"{q.gid:<48} {q.type:<9} L{q.level}  {one_line(example(q).prompt, 70)}")
 
 
 @click.command()
