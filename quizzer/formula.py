@@ -132,18 +132,19 @@ def compile_formula(text: str, names: frozenset[str]) -> Formula:
     """Parse `text` once into a Formula over the parameters `names`; FormulaError for anything that
     is not arithmetic on numbers and those names."""
     if not text.strip():
-        raise FormulaError("the formula is empty")
+        raise FormulaError("the formula is empty", 0)
     if len(text) > MAX_FORMULA_CHARS:
         raise FormulaError(f"the formula is longer than {MAX_FORMULA_CHARS} characters")
     if "\n" in text.strip():
         raise FormulaError("the formula must be one line")
+    lead = len(text) - len(text.lstrip())
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"not a formula: {exc.msg}", max(0, (exc.offset or 1) - 1)) from None
+        where = exc.offset - 1 if exc.offset else len(text.strip())  # 0: the formula ended too soon
+        raise FormulaError(f"not a formula: {exc.msg}", lead + where) from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("not a formula (nested too deeply or holds a null character)") from None
-    lead = len(text) - len(text.lstrip())
     count = 0
     for _ in ast.walk(tree):
         count += 1

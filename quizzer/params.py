@@ -142,7 +142,8 @@ def check_parametrised(c: Checker, p: KeyPath, item: dict[Any, Any], category: s
             c.add((*p, "formula"), f"formula fails with {_shown(values)}: {exc}", offset=exc.offset)
             return {}
         if not result > 0:
-            c.add((*p, "formula"), f"formula gives {result:g} with {_shown(values)}: answers must be positive")
+            c.add((*p, "formula"), f"formula gives {result:g} with {_shown(values)}: answers must be positive",
+                  offset=0)
             return {}
     _check_placeholders(c, p, item, names)
     return {"params": params, "formula": text, "answer": formula.evaluate(first_values(template)),

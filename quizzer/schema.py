@@ -51,10 +51,10 @@ ARTICLE_KEYS = ("id", "title", "url", "category")
 class Checker:
     """Collects (path, message) problems for one file; positions are resolved at the end."""
 
-    found: list[tuple[KeyPath, str, bool, int]] = field(default_factory=list)
+    found: list[tuple[KeyPath, str, bool, int | None]] = field(default_factory=list)
     may_hold_controls: bool = True
 
-    def add(self, path: KeyPath, message: str, key: bool = False, offset: int = 0) -> None:
+    def add(self, path: KeyPath, message: str, key: bool = False, offset: int | None = None) -> None:
         """A problem at `path` (its key with `key`; `offset` characters into a one-line value)."""
         self.found.append((path, message, key, offset))
 
