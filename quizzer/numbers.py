@@ -83,13 +83,13 @@ def format_number(v: float) -> str:
 
 
 def answer_number(v: float, tolerance: float) -> str:
-    """A computed answer as a person would write it: a whole number below a billion exactly, any other
+    """A computed answer as a person would write it: a whole number below a trillion exactly, any other
     with the fewest significant digits (at least three) that keep it within a tenth of the question's
     tolerance, so the shown answer always grades as right; thousands separated, and as `m × 10^n` from
     a trillion up or below a thousandth."""
     if v == 0 or not math.isfinite(v):
         return f"{v:g}"
-    if v == int(v) and abs(v) < 1e9:  # a whole count (65,536 tokens) is shown exactly
+    if v == int(v) and abs(v) < 1e12:  # a whole count (65,536 tokens, 6,738,415,616 parameters) exactly
         return f"{int(v):,}"
     limit = abs(v) * max(tolerance, 1e-12) / 10
     digits = 3
