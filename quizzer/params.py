@@ -14,12 +14,14 @@ import itertools
 import math
 import random
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from quizzer.errors import QuizzerError
 from quizzer.formula import FUNCTIONS, Formula, FormulaError, compile_formula
 from quizzer.model import ParamValue, Question
-from quizzer.numbers import answer_number, value_text
+from quizzer.numbers import answer_number, parse_number, value_text
+from quizzer.safetext import one_line as safe_text
 
 if TYPE_CHECKING:
     from quizzer.problems import KeyPath
@@ -71,6 +73,31 @@ def with_values(q: Question, values: Values) -> Question:
     zh = tuple((k, fill(v, texts) if isinstance(v, str) else v) for k, v in q.zh)
     return dataclasses.replace(q, prompt=fill(q.prompt, texts), explanation=fill(q.explanation, texts), zh=zh,
                                answer=answer, drawn=tuple((name, values[name]) for name, _ in q.params))
+
+
+def chosen(q: Question, assignments: Sequence[str]) -> Question:
+    """`q` with the first values except where `name=value` assignments (typed by a user) say otherwise;
+    QuizzerError for a question without params, an unknown name, a value that is not a number or values
+    the formula cannot take."""
+    if not assignments:
+        return example(q)
+    if not q.params:
+        raise QuizzerError(f"{q.gid} has no params: it always asks the same numbers")
+    values = first_values(q)
+    for text in assignments:
+        name, _, raw = text.partition("=")
+        name = name.strip()
+        if name not in values:
+            raise QuizzerError(f"'{safe_text(name)}' is not a param of {q.gid} (its params: {', '.join(values)})")
+        reading = parse_number(raw)
+        if reading is None or reading[1]:
+            raise QuizzerError(f"the value of {name} must be a number, not '{safe_text(raw.strip())}'")
+        number = reading[0]
+        values[name] = int(number) if number.is_integer() and abs(number) < 1e15 else number
+    try:
+        return with_values(q, values)
+    except FormulaError as exc:
+        raise QuizzerError(f"{q.gid} cannot be asked with those values: {exc}") from None
 
 
 def example(q: Question) -> Question:

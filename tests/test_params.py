@@ -7,8 +7,11 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import random
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC
 from pathlib import Path
 
@@ -374,3 +377,47 @@ def test_an_old_database_gains_the_params_column(tmp_path: Path) -> None:
 def test_every_question_of_a_bank_lists_cleanly(library_params: Library) -> None:
     qs: list[Question] = list(library_params)
     assert [q.params != () for q in qs] == [True, False]
+
+
+# ---- the command line ---------------------------------------------------------------------------
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "quizzer", "--banks", str(PARAM_BANKS), *args], capture_output=True,
+                          text=True, input=stdin, timeout=120, env=dict(os.environ))
+
+
+def test_grade_takes_the_numbers_to_grade_against() -> None:
+    example_ = json.loads(run("grade", KV, "--json", "--answer", "0.5 GiB").stdout)
+    assert example_["verdict"] == "correct" and example_["params"]["layers"] == 32
+    other = json.loads(run("grade", KV, "--json", "--param", "layers=80", "--param", "tokens=32768",
+                           "--answer", "10 GiB").stdout)
+    assert other["verdict"] == "correct" and other["params"] == {"layers": 80, "kv_heads": 8, "head_dim": 128,
+                                                                 "tokens": 32768}
+    for bad, message in ((["--param", "layer=80"], "'layer' is not a param of"),
+                         (["--param", "layers=lots"], "the value of layers must be a number"),
+                         (["--param", "x"], "'x' is not a param")):
+        out = run("grade", KV, *bad, "--answer", "1")
+        assert out.returncode == 1 and message in out.stderr and "Traceback" not in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1
+    fixed = run("grade", "inference/literal-braces", "--param", "layers=1", "--answer", "8")
+    assert fixed.returncode == 1 and "has no params" in fixed.stderr
+
+
+def test_export_prints_the_example_and_says_the_numbers_vary(tmp_path: Path) -> None:
+    out = run("export", "markdown", "--out", str(tmp_path / "md"), "--lang", "both")
+    assert out.returncode == 0, out.stderr
+    parametrised, fixed = (tmp_path / "md" / "inference.md").read_text(encoding="utf-8").split("\n## ")[1:]
+    assert "32 layers and 8 KV heads" in parametrised and "32 层、8 个 KV 头" in parametrised
+    assert "The numbers vary" in parametrised and "= 0.5 GiB" in parametrised and "{" not in parametrised
+    assert "{a, b}" in fixed and "{layers} stays as written" in fixed and "numbers vary" not in fixed
+
+
+def test_the_same_seed_asks_the_same_numbers_in_plain_mode(tmp_path: Path) -> None:
+    def asked(db: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "quizzer", "--banks", str(PARAM_BANKS), "--db", db, "quiz",
+                              "--plain", "--seed", "5", "--count", "2"], capture_output=True, text=True,
+                             input="1\n1\n", timeout=120, env=dict(os.environ))
+        return "\n".join(line for line in out.stdout.splitlines() if "layers" in line)
+
+    first, second = asked(str(tmp_path / "a.db")), asked(str(tmp_path / "b.db"))
+    assert first and first == second

@@ -139,15 +139,19 @@ def show(obj: Context, question_id: str) -> None:
 @click.option("--answer", "answer", metavar="TEXT",
               help="The answer to grade (else read from standard input). Choices by letter in bank order or "
                    "by text; several separated by commas (letters) or ';' (texts).")
+@click.option("--param", "assignments", metavar="NAME=VALUE", multiple=True,
+              help="A parametrised question's number to grade against (repeatable); the others keep their "
+                   "first values, as `show` prints them.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @pass_ctx
-def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> None:
+def grade(obj: Context, question_id: str, answer: str | None, assignments: tuple[str, ...], as_json: bool) -> None:
     """Grade one answer to one question, recording nothing: verdict, score, proposed rating, key points.
 
     For a code question the answer is code, which runs in the sandbox."""
     import sys
 
     from quizzer.grading import grade as grade_answer
+    from quizzer.params import chosen
     from quizzer.plain import pick_choices
 
     library = obj.library()
@@ -157,6 +161,7 @@ def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> 
 
         hint = suggest(library, question_id)
         fail(f"no question '{question_id}'" + (f"; did you mean '{hint}'?" if hint else ""))
+    q = chosen(q, assignments)
     text = answer if answer is not None else sys.stdin.read()
     if q.type != "code":
         text = text.strip()
@@ -175,6 +180,9 @@ def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> 
             "rating": result.rating,
             "key_points": [{"text": k, "covered": c} for k, c in zip(q.key_points, result.covered, strict=False)],
             "note": result.note}
+    if q.drawn:
+        data["params"] = dict(q.drawn)
+        data["answer"] = q.answer
     if result.run is not None:
         data["cases"] = [{"passed": r.passed, "got": r.got} for r in result.run.cases]
     if as_json:
