@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from quizzer.formula import FormulaError
 from quizzer.grading import Grade
 from quizzer.model import AGAIN, Library, ParamValue, Question
-from quizzer.params import draw, with_values
+from quizzer.params import draw, first_values, with_values
 from quizzer.records import LEARNING, REVIEW, CardRow, ReviewRow, new_review_id
 from quizzer.scheduler import Scheduler
 from quizzer.store import Store
@@ -139,7 +140,11 @@ class Session:
             # (its outcome taken back) is asked again with the same numbers, a repeat after a miss with new ones.
             answered = sum(1 for o in self.outcomes if o.question.gid == q.gid)
             self._drawn[q.gid] = draw(original, f"{self._draw_key}/{answered}")
-        return with_values(shown, self._drawn[q.gid])
+        try:
+            return with_values(shown, self._drawn[q.gid])
+        except FormulaError:  # a combination validation did not sample (past 2,000): the checked example
+            self._drawn[q.gid] = first_values(original)
+            return with_values(shown, self._drawn[q.gid])
 
     def choices_for(self, q: Question) -> list[str]:
         """The choices in the shuffled order this session shows them (stable while it is on show, and the

@@ -114,6 +114,10 @@ HOSTILE: list[tuple[str, str, int]] = [
     ("-x", "formula gives -2 with x=2", 0),
     ("x + " * 70 + "x", "the formula has more than 120 parts", 0),
     ("x" + " + 1" * 80, "longer than 300 characters", 0),
+    ("-" * 200 + "x", "the formula has more than 120 parts", 0),
+    ("1j * x", "1j is not allowed in a formula", 0),
+    ("None", "None is not allowed in a formula", 0),
+    ("True + x", "True is not allowed in a formula", 0),
 ]
 
 
@@ -421,3 +425,12 @@ def test_the_same_seed_asks_the_same_numbers_in_plain_mode(tmp_path: Path) -> No
 
     first, second = asked(str(tmp_path / "a.db")), asked(str(tmp_path / "b.db"))
     assert first and first == second
+
+
+def test_a_combination_the_formula_cannot_take_falls_back_to_the_checked_example(
+        library_params: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past 2,000 combinations validation checks a sample: a draw it missed must not crash a session.
+    monkeypatch.setattr("quizzer.session.draw", lambda q, seed: {"layers": 1e15, "kv_heads": 1e15,
+                                                                 "head_dim": 1e15, "tokens": 1e15})
+    asked = session_for(library_params, Store.open(tmp_path / "p.db"), Clock()).next()
+    assert asked is not None and dict(asked.drawn) == {"layers": 32, "kv_heads": 8, "head_dim": 128, "tokens": 4096}
