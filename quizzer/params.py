@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizzer.errors import QuizzerError
 from quizzer.formula import FUNCTIONS, Formula, FormulaError, compile_formula
+from quizzer.i18n import _
 from quizzer.model import ParamValue, Question
 from quizzer.numbers import answer_number, parse_number, value_text
 from quizzer.safetext import one_line as safe_text
@@ -42,7 +43,7 @@ def is_parametrised(q: Question) -> bool:
 
 
 def formula_of(q: Question) -> Formula:
-    return compile_formula(q.formula, frozenset(name for name, _ in q.params))
+    return compile_formula(q.formula, frozenset(name for name, _values in q.params))
 
 
 def first_values(q: Question) -> dict[str, ParamValue]:
@@ -72,7 +73,7 @@ def with_values(q: Question, values: Values) -> Question:
     texts["answer"] = answer_number(answer, q.tolerance)
     zh = tuple((k, fill(v, texts) if isinstance(v, str) else v) for k, v in q.zh)
     return dataclasses.replace(q, prompt=fill(q.prompt, texts), explanation=fill(q.explanation, texts), zh=zh,
-                               answer=answer, drawn=tuple((name, values[name]) for name, _ in q.params))
+                               answer=answer, drawn=tuple((name, values[name]) for name, _values in q.params))
 
 
 def chosen(q: Question, assignments: Sequence[str]) -> Question:
@@ -109,15 +110,15 @@ def example_note(q: Question) -> str:
     """What `show` and the export say under a parametrised question's example ('' for any other)."""
     if not q.params:
         return ""
-    varied = [name for name, values in q.params if len(values) > 1]
-    return ("The numbers vary: each review draws new values of " + ", ".join(varied or [n for n, _ in q.params])
-            + "; shown here with the first ones.")
+    varied = [name for name, values in q.params if len(values) > 1] or [name for name, _values in q.params]
+    return _("The numbers vary: each review draws new values of {names}; shown here with the first ones.").format(
+        names=", ".join(varied))
 
 
 def combinations(q: Question, limit: int = MAX_CHECKED) -> Iterator[dict[str, ParamValue]]:
     """Every combination of `q`'s params, or, past `limit`, a fixed sample: the first and last values,
     each value of each param beside the others' first, then random ones from a seed of the id."""
-    names = [name for name, _ in q.params]
+    names = [name for name, _values in q.params]
     lists = [values for _, values in q.params]
     if math.prod(len(v) for v in lists) <= limit:
         for combo in itertools.product(*lists):
@@ -151,7 +152,7 @@ def check_parametrised(c: Checker, p: KeyPath, item: dict[Any, Any], category: s
     text = c.text((*p, "formula"), item["formula"], "formula")
     if params is None or text is None:
         return {}
-    names = frozenset(name for name, _ in params)
+    names = frozenset(name for name, _values in params)
     try:
         formula = compile_formula(text, names)
     except FormulaError as exc:
