@@ -38,10 +38,6 @@ TEXT_FIELDS = ("prompt", "explanation")
 Values = Mapping[str, ParamValue]
 
 
-def is_parametrised(q: Question) -> bool:
-    return bool(q.params)
-
-
 def formula_of(q: Question) -> Formula:
     return compile_formula(q.formula, frozenset(name for name, _values in q.params))
 
@@ -130,7 +126,7 @@ def combinations(q: Question, limit: int = MAX_CHECKED) -> Iterator[dict[str, Pa
         for value in values:
             yield {**{n: v[0] for n, v in q.params[:i]}, name: value, **{n: v[0] for n, v in q.params[i + 1:]}}
     rng = random.Random(q.gid)
-    for _ in range(limit - 2 - sum(len(v) for v in lists)):
+    for _sample in range(limit - 2 - sum(len(v) for v in lists)):
         yield {n: rng.choice(v) for n, v in q.params}
 
 
