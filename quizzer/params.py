@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from quizzer.schema import Checker
 
 PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,31}$")
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# `{name}` (thousands separated: 32,768) or `{name:plain}` (as written: 4096, for shapes such as 4096×11008).
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z]*))?\}")
+PLAIN = "plain"
 MAX_PARAMS = 8
 MAX_VALUES = 50
 MAX_VALUE = 1e15
@@ -55,8 +57,14 @@ def draw(q: Question, seed: str) -> dict[str, ParamValue]:
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """`text` with each `{name}` of `values` replaced; other braces are left as written."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """`text` with each `{name}` or `{name:plain}` of `values` replaced (`values` holds both forms, the
+    plain one under `name:plain`); other braces are left as written."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(0)[1:-1], m.group(0)), text)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names `text` has placeholders for."""
+    return {name for name, _spec in PLACEHOLDER.findall(text)}
 
 
 def with_values(q: Question, values: Values) -> Question:
@@ -67,6 +75,7 @@ def with_values(q: Question, values: Values) -> Question:
     answer = formula_of(q).evaluate(values)
     texts = {name: value_text(v) for name, v in values.items()}
     texts["answer"] = answer_number(answer, q.tolerance)
+    texts |= {f"{name}:{PLAIN}": text.replace(",", "") for name, text in texts.items()}
     zh = tuple((k, fill(v, texts) if isinstance(v, str) else v) for k, v in q.zh)
     return dataclasses.replace(q, prompt=fill(q.prompt, texts), explanation=fill(q.explanation, texts), zh=zh,
                                answer=answer, drawn=tuple((name, values[name]) for name, _values in q.params))
@@ -209,16 +218,20 @@ def _params(c: Checker, p: KeyPath, raw: Any) -> tuple[tuple[str, tuple[ParamVal
 
 def _check_placeholders(c: Checker, p: KeyPath, item: dict[Any, Any], names: frozenset[str]) -> None:
     """Each param must appear in the prompt (in each language), the answer must not, and every
-    `{identifier}` must name a param or `answer` (a typo would otherwise be shown as it is)."""
+    `{identifier}` must name a param or `answer` (a typo would otherwise be shown as it is), plain or
+    `:plain`."""
     zh = item.get("zh") if isinstance(item.get("zh"), dict) else {}
     for where, block, fp in (("", item, p), ("zh ", zh, (*p, "zh"))):
         for key in TEXT_FIELDS:
             text = block.get(key) if isinstance(block, dict) else None
             if not isinstance(text, str):
                 continue
-            used = set(PLACEHOLDER.findall(text))
+            found = PLACEHOLDER.findall(text)
+            used = {name for name, _spec in found}
             for unknown in sorted(used - names - {"answer"}):
                 c.add((*fp, key), f"{where}{key} has a placeholder {{{unknown}}} that is not a param")
+            for name, spec in sorted({(n, s) for n, s in found if s and s != PLAIN}):
+                c.add((*fp, key), f"{where}{key}: {{{name}:{spec}}} has an unknown format (only {{{name}:{PLAIN}}})")
             if key == "prompt":
                 if "answer" in used:
                     c.add((*fp, key), f"{where}prompt must not give away {{answer}}")

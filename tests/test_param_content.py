@@ -15,7 +15,7 @@ import pytest
 from quizzer.banks import check
 from quizzer.model import Library, Question
 from quizzer.numbers import answer_number, parse_number
-from quizzer.params import PLACEHOLDER, with_values
+from quizzer.params import placeholders, with_values
 from quizzer.paths import shipped_catalog
 
 from .conftest import REPO
@@ -175,5 +175,5 @@ def test_every_sampled_combination_matches_an_independent_calculation(shipped: L
         parsed = parse_number(shown)
         assert parsed is not None and abs(parsed[0] - answer) <= q.tolerance * answer / 10
         for text in (asked.prompt, asked.explanation, *(t for _, t in asked.zh if isinstance(t, str))):
-            assert not set(PLACEHOLDER.findall(text)) & ({n for n, _ in q.params} | {"answer"}), text
+            assert not placeholders(text) & ({n for n, _ in q.params} | {"answer"}), text
         assert shown in asked.explanation and shown in dict(asked.zh)["explanation"]

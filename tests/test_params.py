@@ -147,6 +147,7 @@ BAD_SPECS: list[tuple[dict[str, str], str]] = [
     ({"prompt": "What is it?"}, "prompt does not show param 'x': add {x}"),
     ({"prompt": "What is {x}, {answer}?"}, "prompt must not give away {answer}"),
     ({"prompt": "What is {x} and {y}?"}, "prompt has a placeholder {y} that is not a param"),
+    ({"prompt": "What is {x:bold}?"}, "prompt: {x:bold} has an unknown format (only {x:plain})"),
     ({"params": "{x: [2, 3], y: [1]}"}, "param 'y' is not used by the formula"),
     ({"params": "{answer: [2, 3]}"}, "param name 'answer' must be a lowercase identifier"),
     ({"params": "{Layers: [2, 3]}"}, "param name 'Layers' must be a lowercase identifier"),
@@ -212,7 +213,9 @@ def test_the_answer_is_written_with_few_digits_and_within_tolerance(value: float
 
 
 def test_placeholders_fill_only_known_names() -> None:
-    assert fill("{a} {b} {not a name} {{a}} {}", {"a": "1"}) == "1 {b} {not a name} {1} {}"
+    texts = {"a": "4,096", "a:plain": "4096"}
+    assert fill("{a} {a:plain} {b} {not a name} {{a}} {} {a:bold}", texts) == \
+        "4,096 4096 {b} {not a name} {4,096} {} {a:bold}"
 
 
 def test_the_draw_is_seeded_and_covers_the_values(library_params: Library) -> None:
@@ -241,6 +244,9 @@ def test_a_view_fills_both_languages_and_computes_the_answer(library_params: Lib
     zh = translated(asked, "zh")
     assert "80 层" in zh.prompt and "32,768 token" in zh.prompt and "= 10 GiB" in zh.explanation
     assert asked.content_hash() == q.content_hash()  # progress belongs to the question
+    shaped = with_values(dataclasses.replace(q, prompt=q.prompt + " ({tokens:plain} by {head_dim:plain})"),
+                         dict(asked.drawn))
+    assert "(32768 by 128)" in shaped.prompt and "32,768 tokens" in shaped.prompt
     assert grade(asked, "10 GiB").verdict == "correct" and grade(asked, "10240 MiB").verdict == "correct"
     assert grade(asked, "0.5").verdict == "wrong"  # the example's answer is not this asking's
 
