@@ -440,3 +440,18 @@ def test_a_combination_the_formula_cannot_take_falls_back_to_the_checked_example
                                                                  "head_dim": 1e15, "tokens": 1e15})
     asked = session_for(library_params, Store.open(tmp_path / "p.db"), Clock()).next()
     assert asked is not None and dict(asked.drawn) == {"layers": 32, "kv_heads": 8, "head_dim": 128, "tokens": 4096}
+
+
+def test_the_drawn_numbers_move_with_the_progress_file(tmp_path: Path) -> None:
+    laptop, desktop, log = tmp_path / "laptop.db", tmp_path / "desktop.db", tmp_path / "log.jsonl"
+    base = [sys.executable, "-m", "quizzer", "--banks", str(PARAM_BANKS)]
+    for args, db, stdin in ((["quiz", "--plain", "--count", "2", "--seed", "9"], laptop, "1\n1\n"),
+                            (["progress", "export", str(log)], laptop, ""),
+                            (["progress", "import", str(log)], desktop, "")):
+        out = subprocess.run([*base, "--db", str(db), *args], capture_output=True, text=True, input=stdin,
+                             timeout=120, env=dict(os.environ))
+        assert out.returncode == 0, out.stderr
+    with_params = [json.loads(line) for line in log.read_text().splitlines() if '"params"' in line]
+    assert with_params and all(set(r["params"]) == {"layers", "kv_heads", "head_dim", "tokens"} for r in with_params)
+    imported = Store.open(desktop).reviews_of(KV)
+    assert [r.params for r in imported] == [r["params"] for r in with_params]
