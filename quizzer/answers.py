@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from quizzer.i18n import _
 from quizzer.mdsafe import escape_link_text, link_destination, list_item, safe_block, safe_inline
 from quizzer.model import Library, Question
+from quizzer.params import example, example_note
 
 if TYPE_CHECKING:
     from quizzer.coderun import RunResult
@@ -53,8 +54,11 @@ def teaching_markdown(library: Library, q: Question, covered: tuple[bool, ...] =
 
 
 def reading_markdown(library: Library, q: Question) -> str:
-    """The whole question to read: prompt, choices, answer line and the teaching part."""
-    parts = [safe_block(q.prompt)]
+    """The whole question to read: prompt, choices, answer line and the teaching part (a parametrised
+    question with its first values, saying that the numbers vary)."""
+    note = example_note(q)
+    q = example(q)
+    parts = [safe_block(q.prompt)] + ([f"*{safe_inline(note)}*"] if note else [])
     if q.choices:
         parts.append("\n".join(list_item(c) for c in q.choices))
     if q.type == "code":

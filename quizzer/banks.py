@@ -81,7 +81,7 @@ def _checker(locator: Locator) -> Checker:
 
 
 def _finish(locator: Locator, checker: Checker, problems: list[Problem]) -> list[Problem]:
-    problems = problems + [locator.problem(p, m, key) for p, m, key in checker.found]
+    problems = problems + [locator.problem(p, m, key, offset) for p, m, key, offset in checker.found]
     return sorted(set(problems), key=lambda p: (p.line or 0, p.col or 0, p.message))
 
 

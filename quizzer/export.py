@@ -14,6 +14,7 @@ from pathlib import Path
 from quizzer.answers import answer_line, fence, references_markdown
 from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
+from quizzer.params import example, example_note
 from quizzer.render import LETTERS
 from quizzer.safefile import write_folder
 from quizzer.translation import translated
@@ -70,10 +71,12 @@ def page_markdown(library: Library, q: Question, number: int, answers: bool, lan
     parts = [f"## {number}. `{q.gid}`", f"*{meta}*"]
     shown = ("en", "zh") if lang == "both" else (lang,)
     for n, language in enumerate(shown):
-        view = translated(q, language)
+        view = example(translated(q, language))
         if n:
             parts.append("**中文**")
         parts += _question_body(view, answers)
+    if note := example_note(q):
+        parts.append(f"*{safe_inline(note)}*")
     parts.append("**Read more:**\n\n" + references_markdown(library, q))
     return "\n\n".join(parts)
 

@@ -61,7 +61,7 @@ def load_glossary(path: Path) -> tuple[tuple[Term, ...], list[Problem]]:
     locator = Locator(file, text)
     checker = Checker()
     terms = _terms(checker, data)
-    problems += [locator.problem(p, m, key) for p, m, key in checker.found]
+    problems += [locator.problem(p, m, key, offset) for p, m, key, offset in checker.found]
     problems = sorted(set(problems), key=lambda p: (p.line or 0, p.col or 0, p.message))
     return (() if problems else terms), problems
 

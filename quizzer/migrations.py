@@ -158,6 +158,14 @@ def m005_study_loop(db: Database) -> None:
 
 
 @migrations()
+def m006_review_params(db: Database) -> None:
+    # A parametrised question is asked with new numbers each time: the review keeps the numbers it was
+    # asked with (JSON, name -> value), so that what was answered can be shown again. NULL for every
+    # fixed question, and so for every review made before.
+    db.execute("ALTER TABLE reviews ADD COLUMN params TEXT")
+
+
+@migrations()
 def m007_ai_feedback(db: Database) -> None:
     # The optional AI interviewer: its grading of an answer, linked to the review it informed (the reply
     # as received, and its checked JSON when it parsed); the follow-up questions of a mock interview and

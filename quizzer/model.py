@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from quizzer.i18n import N_
+from quizzer.numbers import answer_number
 
 CATEGORIES: tuple[str, ...] = (
     "base",
@@ -34,6 +35,7 @@ CODE_TIME_LIMIT = 5.0  # seconds for all of a code question's cases
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4  # the ratings a review records, numbered as fsrs.Rating
 
 Answer = str | bool | float | tuple[str, ...]
+ParamValue = int | float
 # A translation of a question's text fields, as sorted (field, text) pairs: plain tuples so that
 # the bank cache can marshal it and questions stay hashable.
 Translation = tuple[tuple[str, str | tuple[str, ...]], ...]
@@ -67,6 +69,12 @@ class Question:
     starter: str = ""
     cases: str = ""
     time_limit: float = CODE_TIME_LIMIT
+    # A parametrised `numeric` question: each param's values, in bank order, and the formula of its
+    # answer (see `params`). Its `answer` is then the first values' answer, the fixed example that
+    # `show` and the export print; `drawn` holds the values of one asking (empty on a bank's question).
+    params: tuple[tuple[str, tuple[ParamValue, ...]], ...] = ()
+    formula: str = ""
+    drawn: tuple[tuple[str, ParamValue], ...] = ()
     # Kept, not derived on each use: queue, stats and search look it up for every question.
     gid: str = field(init=False, repr=False, compare=False)
     # The content hash recorded with each review: worked out once per load (and kept in the bank
@@ -95,7 +103,7 @@ class Question:
         if isinstance(a, tuple):
             return "; ".join(a)
         if isinstance(a, float):
-            text = f"{a:g}"
+            text = answer_number(a, self.tolerance) if self.formula else f"{a:g}"
             return f"{text} {self.unit}" if self.unit else text
         return a
 
@@ -108,6 +116,8 @@ class Question:
                                  self.tolerance, self.unit, self.key_points, self.explanation]
         if self.zh:  # only then, so that adding the field left every earlier hash as it was
             fields_.append(self.zh)
+        if self.params:
+            fields_ += [self.params, self.formula]
         if self.type == "code":
             fields_ += [self.entry, self.starter, self.cases, self.time_limit]
         payload = _HASH_JSON.encode(fields_)

@@ -82,6 +82,34 @@ def format_number(v: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def answer_number(v: float, tolerance: float) -> str:
+    """A computed answer as a person would write it: a whole number below a trillion exactly, any other
+    with the fewest significant digits (at least three) that keep it within a tenth of the question's
+    tolerance, so the shown answer always grades as right; thousands separated, and as `m × 10^n` from
+    a trillion up or below a thousandth."""
+    if v == 0 or not math.isfinite(v):
+        return f"{v:g}"
+    if v == int(v) and abs(v) < 1e12:  # a whole count (65,536 tokens, 6,738,415,616 parameters) exactly
+        return f"{int(v):,}"
+    limit = abs(v) * max(tolerance, 1e-12) / 10
+    digits = 3
+    while digits < 15 and abs(float(f"{v:.{digits - 1}e}") - v) > limit:
+        digits += 1
+    mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+    mag = int(exponent)
+    if mag >= 12 or mag < -3:
+        return f"{mantissa.rstrip('0').rstrip('.')} × 10^{mag}"
+    text = f"{float(f'{v:.{digits - 1}e}'):,.{max(0, digits - 1 - mag)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def value_text(v: float) -> str:
+    """A parameter's value in a prompt: whole numbers with thousands separators (32,768), others as written."""
+    if isinstance(v, int) or (math.isfinite(v) and v == int(v) and abs(v) < 1e15):
+        return f"{int(v):,}"
+    return f"{v:,.6g}"
+
+
 def parse_number(text: str) -> tuple[float, str] | None:
     """The number at the start of `text` (after `~`, `≈`, `about`) and the unit text after it."""
     s = clean(text)

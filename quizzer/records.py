@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -75,13 +76,20 @@ class ReviewRow:
     session_id: str | None
     content_hash: str
     confidence: int | None = None  # 1 guess, 2 unsure, 3 sure, said before the answer was checked
+    params: dict[str, int | float] | None = None  # the numbers a parametrised question was asked with
 
     def to_json(self) -> str:
         data = asdict(self)
         data["reviewed_at"] = to_iso(self.reviewed_at)
         if self.confidence is None:
             del data["confidence"]  # files stay as earlier versions wrote them when it was not asked
+        if self.params is None:
+            del data["params"]  # a fixed question's line reads as before
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    def params_json(self) -> str | None:
+        """The drawn numbers as the store keeps them (NULL for a fixed question)."""
+        return None if self.params is None else json.dumps(self.params, sort_keys=True)
 
 
 CARD_COLUMNS = ("gid, category, state, step, stability, difficulty, due, last_review, reviews, lapses,"
@@ -128,9 +136,40 @@ class CardState(NamedTuple):
     suspended: int  # 0 or 1, as stored
 
 
+PARAM_KEY = re.compile(r"^[a-z_][a-z0-9_]{0,31}$")
+MAX_PARAMS = 8
+MAX_PARAM_VALUE = 1e15
+
+
+def checked_params(value: object) -> dict[str, int | float] | None:
+    """Drawn numbers read from a progress file or the database, strictly: None, or a mapping of at most
+    MAX_PARAMS lowercase names to finite numbers (ValueError for anything else)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value or len(value) > MAX_PARAMS:
+        raise ValueError(f"params must map 1 to {MAX_PARAMS} names to numbers")
+    for key, number in value.items():
+        if not isinstance(key, str) or not PARAM_KEY.match(key):
+            raise ValueError("a params name must be a lowercase identifier")
+        if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number) \
+                or abs(number) > MAX_PARAM_VALUE:
+            raise ValueError(f"params {key} must be a finite number up to {MAX_PARAM_VALUE:.0e}")
+    return dict(value)
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def review_from_row(row: sqlite3.Row) -> ReviewRow:
     """A review from a `SELECT * FROM reviews` row; ValueError for a row no quizzer wrote."""
     rating, score = row["rating"], row["score"]
+    stored = row["params"] if "params" in row.keys() else None  # a Row has keys(), not `in`
+    if stored is not None and (not isinstance(stored, str) or len(stored) > 2_000):
+        raise ValueError(f"review {row['id']!r} holds params that are not JSON text")
     if rating not in (1, 2, 3, 4) or not isinstance(score, int | float) or not 0 <= score <= 1:
         raise ValueError(f"review {row['id']!r} holds values outside their ranges")
     date.fromisoformat(row["day"])
@@ -139,4 +178,5 @@ def review_from_row(row: sqlite3.Row) -> ReviewRow:
         day=row["day"], rating=rating, score=score, response=row["response"],
         duration_ms=row["duration_ms"], session_id=row["session_id"], content_hash=row["content_hash"],
         confidence=row["confidence"] if row["confidence"] in (1, 2, 3) else None,
+        params=checked_params(_json(stored)) if stored is not None else None,
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from quizzer.answers import answer_line
 from quizzer.i18n import _
 from quizzer.model import LEVELS, Library, Question
+from quizzer.params import example, example_note
 from quizzer.plaintext import display_width
 
 LETTERS = string.ascii_uppercase
@@ -32,11 +33,16 @@ def references(library: Library, q: Question) -> list[str]:
 
 
 def question_text(library: Library, q: Question, answer: bool, choices: Sequence[str] | None = None) -> str:
-    """The question (and, with `answer`, its answer, key points, explanation and references)."""
+    """The question (and, with `answer`, its answer, key points, explanation and references); a
+    parametrised question with its first values, saying that the numbers vary."""
+    note = example_note(q)
+    q = example(q)
     out = [header(q)]
     if q.tags:
         out.append(_("tags: ") + ", ".join(q.tags))
     out += ["", q.prompt.strip()]
+    if note:
+        out += ["", f"({note})"]
     if q.choices:
         out += [""] + choice_lines(choices if choices is not None else q.choices)
     if q.type == "numeric" and q.unit:

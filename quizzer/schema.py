@@ -40,7 +40,7 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "multi": ("choices",),
     "truefalse": (),
     "short": ("accept",),
-    "numeric": ("tolerance", "unit"),
+    "numeric": ("tolerance", "unit", "params", "formula"),
     "code": ("entry", "starter", "cases", "tolerance", "time_limit"),
 }
 ALL_QUESTION_KEYS = COMMON_KEYS + tuple(sorted({k for ks in TYPE_KEYS.values() for k in ks}))
@@ -51,11 +51,12 @@ ARTICLE_KEYS = ("id", "title", "url", "category")
 class Checker:
     """Collects (path, message) problems for one file; positions are resolved at the end."""
 
-    found: list[tuple[KeyPath, str, bool]] = field(default_factory=list)
+    found: list[tuple[KeyPath, str, bool, int | None]] = field(default_factory=list)
     may_hold_controls: bool = True
 
-    def add(self, path: KeyPath, message: str, key: bool = False) -> None:
-        self.found.append((path, message, key))
+    def add(self, path: KeyPath, message: str, key: bool = False, offset: int | None = None) -> None:
+        """A problem at `path` (its key with `key`; `offset` characters into a one-line value)."""
+        self.found.append((path, message, key, offset))
 
     def text(self, path: KeyPath, value: Any, what: str, required: bool = True) -> str | None:
         if not isinstance(value, str):
@@ -121,7 +122,9 @@ def question_from(c: Checker, p: KeyPath, item: Any, category: str,
         c.add(p, f"a question must be a mapping, not {kind_of(item)}")
         return None
     before = len(c.found)
-    c.mapping_keys(p, item, ALL_QUESTION_KEYS, REQUIRED_KEYS, "a question")
+    parametrised = "params" in item or "formula" in item  # computes its answer: none is written
+    required = tuple(k for k in REQUIRED_KEYS if k != "answer" or not parametrised)
+    c.mapping_keys(p, item, ALL_QUESTION_KEYS, required, "a question")
     qid = c.text((*p, "id"), item["id"], "id") if "id" in item else None
     if qid is not None and not SLUG.match(qid):
         c.add((*p, "id"), f"id '{qid}' is not a slug (lowercase letters and digits joined by '-')")
@@ -148,8 +151,8 @@ def question_from(c: Checker, p: KeyPath, item: Any, category: str,
         for key in item:
             if key in ALL_QUESTION_KEYS and key not in COMMON_KEYS and key not in TYPE_KEYS[qtype]:
                 c.add((*p, key), f"key '{key}' does not belong to a '{qtype}' question", key=True)
-        if "answer" in item:
-            extra = _typed_fields(c, p, qtype, item)
+        if "answer" in item or parametrised:
+            extra = _typed_fields(c, p, qtype, item, category)
         if "zh" in item:
             extra["zh"] = check_translation(c, (*p, "zh"), item["zh"], qtype, item) or ()
     if len(c.found) > before or qid is None or not isinstance(qtype, str) or not isinstance(level, int):
@@ -181,9 +184,9 @@ def _refs(c: Checker, p: KeyPath, value: Any, articles: dict[str, Article]) -> t
     return refs
 
 
-def _typed_fields(c: Checker, p: KeyPath, qtype: str, item: dict[Any, Any]) -> dict[str, Any]:
+def _typed_fields(c: Checker, p: KeyPath, qtype: str, item: dict[Any, Any], category: str) -> dict[str, Any]:
     """Check `answer` and the type's own keys; return the Question fields they become."""
-    answer, ap = item["answer"], (*p, "answer")
+    answer, ap = item.get("answer"), (*p, "answer")
     out: dict[str, Any] = {}
     if qtype == "open":
         out["answer"] = c.text(ap, answer, "answer")
@@ -224,6 +227,16 @@ def _typed_fields(c: Checker, p: KeyPath, qtype: str, item: dict[Any, Any]) -> d
             out["accept"] = c.strings((*p, "accept"), item["accept"], "accept") or ()
     elif qtype == "code":
         out.update(_code_fields(c, p, item))
+    elif qtype == "numeric" and ("params" in item or "formula" in item):
+        from quizzer.params import check_parametrised
+
+        tol = item.get("tolerance", DEFAULT_TOLERANCE)
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 < tol <= 1:
+            c.add((*p, "tolerance"), f"tolerance must be a number in (0, 1], not {tol!r}")
+        else:
+            out.update(check_parametrised(c, p, item, category, float(tol)))
+        if "unit" in item:
+            out["unit"] = c.text((*p, "unit"), item["unit"], "unit")
     elif qtype == "numeric":
         if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
             c.add(ap, f"a numeric answer must be a number, not {answer!r}"

@@ -6,6 +6,7 @@ loses at most the answer being typed.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from collections import Counter
@@ -14,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from quizzer.formula import FormulaError
 from quizzer.grading import Grade
 from quizzer.leeches import forget_undone_leech, mark_if_leech
-from quizzer.model import AGAIN, Library, Question
+from quizzer.model import AGAIN, Library, ParamValue, Question
+from quizzer.params import draw, first_values, with_values
 from quizzer.records import LEARNING, REVIEW, CardRow, ReviewRow, new_review_id
 from quizzer.scheduler import Scheduler
 from quizzer.store import Store
@@ -73,11 +76,15 @@ class Session:
         self.kind, self.tz, self.requeue = kind, tz, requeue
         self.leech_threshold = leech_threshold
         self.asks_confidence = confidence  # ask how sure the user is before the answer is checked
-        self.rng = rng or random.Random()
         self.id = str(uuid.uuid4())
+        # What the numbers of parametrised questions are drawn from: the session, or the caller's seed
+        # (read without drawing from it, so that a seed orders questions and choices as it always has).
+        self._draw_key = self.id if rng is None else hashlib.sha256(repr(rng.getstate()).encode()).hexdigest()
+        self.rng = rng or random.Random()
         self._queue = list(questions)
         self._pending: list[tuple[datetime, Question]] = []  # learning steps that come back later
         self._order: dict[str, list[int]] = {}  # the shuffled order of each question's choices, by index
+        self._drawn: dict[str, dict[str, ParamValue]] = {}  # the numbers of a parametrised question on show
         self.outcomes: list[Outcome] = []
         self.skipped: list[Question] = []
         self.started = clock()
@@ -125,11 +132,26 @@ class Session:
         self._first_asked.add(q.gid)
         self._last = q.gid
         self._order.pop(q.gid, None)  # asked again: the choices come in a new order
+        self._drawn.pop(q.gid, None)  # and a parametrised question with new numbers
         return self.view(q)
 
     def view(self, q: Question, lang: str | None = None) -> Question:
-        """`q` as shown in `lang` (the session's language by default): translated text, the same keys."""
-        return translated(self.library.get(q.gid) or q, lang or self.lang)
+        """`q` as shown in `lang` (the session's language by default): translated text, the same keys,
+        and for a parametrised question the numbers drawn for this asking (the same in either language)."""
+        original = self.library.get(q.gid) or q
+        shown = translated(original, lang or self.lang)
+        if not original.params:
+            return shown
+        if q.gid not in self._drawn:
+            # Seeded by the session and how often the question was answered in it: an undone answer
+            # (its outcome taken back) is asked again with the same numbers, a repeat after a miss with new ones.
+            answered = sum(1 for o in self.outcomes if o.question.gid == q.gid)
+            self._drawn[q.gid] = draw(original, f"{self._draw_key}/{answered}")
+        try:
+            return with_values(shown, self._drawn[q.gid])
+        except FormulaError:  # a combination validation did not sample (past 2,000): the checked example
+            self._drawn[q.gid] = first_values(original)
+            return with_values(shown, self._drawn[q.gid])
 
     def choices_for(self, q: Question) -> list[str]:
         """The choices in the shuffled order this session shows them (stable while it is on show, and the
@@ -154,6 +176,7 @@ class Session:
             day=study_day(now, self.tz).isoformat(), rating=final, score=result.score,
             response=response[:MAX_RESPONSE_CHARS], duration_ms=duration_ms, session_id=self.id,
             content_hash=q.content_hash(), confidence=confidence if confidence in (1, 2, 3) else None,
+            params=dict(q.drawn) or None,
         )
         card = self.store.record(
             review, lambda old: self.scheduler.next_card(old, q.gid, q.category, final, now, review.id))

@@ -32,7 +32,7 @@ from quizzer.records import (
 
 # Names of the migrations in quizzer/migrations.py, in order (a test keeps the two in step).
 SCHEMA = ("m001_initial", "m002_daily_counts", "m003_drop_reviews_day_index", "m004_marks",
-          "m005_study_loop", "m007_ai_feedback")
+          "m005_study_loop", "m006_review_params", "m007_ai_feedback")
 BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 65_536  # SQLite's page cache: keeps the log's index pages hot through a session
 WAL_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of WAL: a long session never waits on one
@@ -250,10 +250,10 @@ class Store:
             card = next_card(old)
             c.execute(
                 "INSERT INTO reviews (id, gid, category, reviewed_at, day, rating, score, response, duration_ms,"
-                " session_id, content_hash, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " session_id, content_hash, confidence, params) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (review.id, review.gid, review.category, to_iso(review.reviewed_at), review.day, review.rating,
                  review.score, review.response, review.duration_ms, review.session_id, review.content_hash,
-                 review.confidence),
+                 review.confidence, review.params_json()),
             )
             self.put_card(card, exists=old is not None)
             c.execute(
@@ -330,9 +330,10 @@ class Store:
                 fresh = {r.id: r for r in batch if r.id not in have}
                 c.executemany(
                     "INSERT INTO reviews (id, gid, category, reviewed_at, day, rating, score, response,"
-                    " duration_ms, session_id, content_hash, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " duration_ms, session_id, content_hash, confidence, params) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(r.id, r.gid, r.category, to_iso(r.reviewed_at), r.day, r.rating, r.score, r.response,
-                      r.duration_ms, r.session_id, r.content_hash, r.confidence) for r in fresh.values()],
+                      r.duration_ms, r.session_id, r.content_hash, r.confidence, r.params_json())
+                     for r in fresh.values()],
                 )
                 added += len(fresh)
                 affected.update(r.gid for r in fresh.values())

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from quizzer.errors import SyncError
-from quizzer.records import ReviewRow
+from quizzer.records import ReviewRow, checked_params
 from quizzer.studyday import study_day
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ def review_from_json(data: Any, now: datetime) -> ReviewRow:
         session_id=_optional_text(data, "session_id", REVIEW_ID, 64),
         content_hash=_optional_text(data, "content_hash", HASH, 64) or "",
         confidence=None if data.get("confidence") is None else _int(data.get("confidence"), "confidence", 1, 3),
+        params=checked_params(data.get("params")),
     )
 
 

@@ -165,8 +165,12 @@ class Locator:
                 return None
         return node
 
-    def problem(self, path: KeyPath, message: str, key: bool = False) -> Problem:
+    def problem(self, path: KeyPath, message: str, key: bool = False, offset: int | None = None) -> Problem:
+        """`offset` characters into a value that stands on one line (a formula), or at the value's start."""
         node = self.node(path, key) if path else self._tree()
+        if offset is not None and isinstance(node, ScalarNode) and node.start_mark.line == node.end_mark.line:
+            quoted = 1 if node.style in ("'", '"') else 0
+            return Problem(self.file, node.start_mark.line + 1, node.start_mark.column + 1 + quoted + offset, message)
         if node is None:
             # Fall back to the nearest ancestor that exists.
             for cut in range(len(path) - 1, -1, -1):

@@ -95,6 +95,7 @@ def export_markdown_cmd(obj: Context, out_arg: str, categories: tuple[str, ...],
 def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], levels: tuple[int, ...],
              types: tuple[str, ...], flagged: bool, suspended: bool, as_json: bool) -> None:
     """List questions: global id, type, level and the prompt's first line."""
+    from quizzer.params import example
     from quizzer.render import one_line
     from quizzer.study_queue import matching
 
@@ -109,11 +110,11 @@ def list_cmd(obj: Context, categories: tuple[str, ...], tags: tuple[str, ...], l
                      and (not flagged or c.flagged) and (not suspended or c.suspended)]
     if as_json:
         rows = [{"id": q.gid, "type": q.type, "level": q.level, "tags": list(q.tags),
-                 "prompt": one_line(q.prompt, 10_000)} for q in questions]
+                 "prompt": one_line(example(q).prompt, 10_000)} for q in questions]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for q in questions:
-        click.echo(f"{q.gid:<48} {q.type:<9} L{q.level}  {one_line(q.prompt, 70)}")
+        click.echo(f"{q.gid:<48} {q.type:<9} L{q.level}  {one_line(example(q).prompt, 70)}")
 
 
 @click.command()
@@ -138,9 +139,12 @@ def show(obj: Context, question_id: str) -> None:
 @click.option("--answer", "answer", metavar="TEXT",
               help="The answer to grade (else read from standard input). Choices by letter in bank order or "
                    "by text; several separated by commas (letters) or ';' (texts).")
+@click.option("--param", "assignments", metavar="NAME=VALUE", multiple=True,
+              help="A parametrised question's number to grade against (repeatable); the others keep their "
+                   "first values, as `show` prints them.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @pass_ctx
-def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> None:
+def grade(obj: Context, question_id: str, answer: str | None, assignments: tuple[str, ...], as_json: bool) -> None:
     """Grade one answer to one question, recording nothing: verdict, score, proposed rating, key points.
 
     For a code question the answer is code, which runs in the sandbox."""
@@ -148,6 +152,7 @@ def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> 
 
     from quizzer.grading import grade as grade_answer
     from quizzer.grading import key_point_versions
+    from quizzer.params import chosen
     from quizzer.plain import pick_choices
 
     library = obj.library()
@@ -157,6 +162,7 @@ def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> 
 
         hint = suggest(library, question_id)
         fail(f"no question '{question_id}'" + (f"; did you mean '{hint}'?" if hint else ""))
+    q = chosen(q, assignments)
     text = answer if answer is not None else sys.stdin.read()
     if q.type != "code":
         text = text.strip()
@@ -177,6 +183,9 @@ def grade(obj: Context, question_id: str, answer: str | None, as_json: bool) -> 
             "rating": result.rating,
             "key_points": [{"text": k, "covered": c} for k, c in zip(shown_points, result.covered, strict=False)],
             "note": result.note}
+    if q.drawn:
+        data["params"] = dict(q.drawn)
+        data["answer"] = q.answer
     if result.run is not None:
         data["cases"] = [{"passed": r.passed, "got": r.got} for r in result.run.cases]
     if as_json:

@@ -18,9 +18,9 @@ from quizzer.config import load as load_config
 from quizzer.model import Library
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp
+from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.followup import FollowUpScreen
 from quizzer.tui.screens.session import FEEDBACK, SessionScreen
-from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.summary import SummaryScreen
 from quizzer.tui.widgets.ai_feedback import AIFeedbackView
 from quizzer.tui.widgets.ai_report import AIReportView

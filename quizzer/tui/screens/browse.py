@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Markdown, Select, Static
 from quizzer.answers import reading_markdown
 from quizzer.i18n import N_, _
 from quizzer.model import LEVELS, QUESTION_TYPES, Question
+from quizzer.params import example
 from quizzer.plaintext import to_text
 from quizzer.render import one_line
 from quizzer.search import SearchIndex
@@ -95,7 +96,7 @@ class BrowseScreen(Screen[None]):
         for q in self.results[:RESULT_LIMIT]:
             # Cells as Text: DataTable reads plain strings as markup, and bank text is never markup.
             table.add_row(Text(q.gid), Text(q.type), Text(f"L{q.level}"), Text(self.states.get(q.gid, "new")),
-                          Text(one_line(to_text(q.prompt), max(12, free - gid_width))), key=q.gid)
+                          Text(one_line(to_text(example(q).prompt), max(12, free - gid_width))), key=q.gid)
         shown = min(len(self.results), RESULT_LIMIT)
         count = _("{shown} of {total} questions").format(shown=shown, total=len(self.index.questions))
         if shown < len(self.results):
