@@ -260,7 +260,7 @@ def mock_selection(library: Library, store: Store, categories: Sequence[str], co
         pools[c] = levels
     turn = dict.fromkeys(order, rng.randrange(3))
     out: list[Question] = []
-    while len(out) < count and any(any(v) for v in pools.values()):
+    while len(out) < count and any(qs for levels in pools.values() for qs in levels.values()):
         for c in order:
             levels = pools[c]
             for step in range(3):  # this category's next level that still has a question

@@ -288,6 +288,13 @@ def test_a_mock_interview_spreads_over_categories_and_levels(store: Store) -> No
         assert {q.level for q in two if q.category == "inference"} == {1, 2, 3}
 
 
+
+def test_a_mock_interview_longer_than_the_banks_asks_every_question_once(library: Library, store: Store) -> None:
+    from quizzer.study_queue import mock_selection
+
+    picked = mock_selection(library, store, library.categories(), 50, random.Random(1))  # used to loop forever
+    assert sorted(q.gid for q in picked) == sorted(q.gid for q in library)
+
 def test_flagging_a_new_question_keeps_it_new_for_the_day(library: Library, store: Store) -> None:
     clock = Clock(T0)
     q = next(iter(library))

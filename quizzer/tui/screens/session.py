@@ -32,6 +32,7 @@ from quizzer.tui.widgets.ai_feedback import AIFeedbackView, wanted
 from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answer_so_far, answer_widget
 from quizzer.tui.widgets.feedback import FeedbackPanel
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.practice import PracticeRun
 
 SESSION_TITLES = {"review": N_("Today's review"), "quiz": N_("Quiz"), "mock": N_("Mock interview")}
 LOADING, ANSWERING, GRADING, FEEDBACK, DONE = "loading", "answering", "grading", "feedback", "done"
@@ -99,7 +100,7 @@ class SessionScreen(Screen[None]):
                 yield Markdown(id="prompt")
                 yield Static(id="answer-hint", markup=False)
                 yield Container(id="answer-slot")
-                yield Static(id="practice", markup=False)
+                yield PracticeRun(id="practice")
             yield FeedbackPanel(id="feedback")
         yield Static(id="status", markup=False)
         yield KeyBar()
@@ -350,25 +351,8 @@ class SessionScreen(Screen[None]):
         self.action_reveal()
 
     def action_run_cases(self) -> None:
-        """A practice run, as in a shared editor: the cases' results show under the code; nothing is
-        recorded."""
-        q = self.question
-        if q is None or q.type != "code":
-            return
-        from quizzer.answers import case_lines
-        from quizzer.coderun import parse_cases, run
-
-        code = answer_so_far(self.query_one("#answer")).text
-        practice = self.query_one("#practice", Static)
-        practice.update(_("Running the cases ..."))
-
-        def work() -> None:
-            result = run(code, q.entry, parse_cases(q.cases), q.tolerance, q.time_limit)
-            text = _("Practice run: {passed} of {total} cases pass.").format(
-                passed=result.passed, total=result.total) + "\n" if result.total else ""
-            self.app.call_from_thread(practice.update, text + "\n".join(case_lines(q, result)))
-
-        self.run_worker(work, thread=True, exclusive=True, group="practice")
+        if self.question is not None and self.question.type == "code":
+            self.query_one(PracticeRun).start(self.question, answer_so_far(self.query_one("#answer")).text)
 
     def action_external_editor(self) -> None:
         """Edit the code in $VISUAL or $EDITOR; the app steps aside while it runs."""
