@@ -32,6 +32,7 @@ from quizzer.errors import ExportError
 from quizzer.export import TYPE_LABELS, answer_markdown, choices_markdown
 from quizzer.mdsafe import list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
+from quizzer.params import example, example_note
 from quizzer.safefile import replacing_path, write_text
 from quizzer.translation import translated
 
@@ -81,8 +82,8 @@ def deck_id(name: str) -> int:
 def _in_languages(q: Question, lang: str, part: Callable[[Question], str]) -> str:
     """`part(view)` for each language asked for; with `both`, the Chinese under the English."""
     if lang != "both":
-        return part(translated(q, lang))
-    english, chinese = part(translated(q, "en")), part(translated(q, "zh"))
+        return part(example(translated(q, lang)))
+    english, chinese = part(example(translated(q, "en"))), part(example(translated(q, "zh")))
     if not q.zh or chinese == english:
         return english
     return f'{english}<div class="zh" lang="zh">{chinese}</div>'
@@ -95,6 +96,8 @@ def _prompt(q: Question) -> str:
     if q.type == "numeric":
         unit = f" in {safe_inline(q.unit)}" if q.unit else ""
         parts.append(f"*Answer{unit}, within ±{q.tolerance:.0%}.*")
+    if note := example_note(q):  # a card holds one example of a question whose numbers vary
+        parts.append(f"*{safe_inline(note)}*")
     return markdown_html("\n\n".join(parts))
 
 

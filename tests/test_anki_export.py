@@ -290,3 +290,14 @@ def test_a_failed_write_leaves_the_old_package_and_the_record_as_they_were(tmp_p
         export_anki(Library((changed, *lib.banks[1:]), lib.articles), out, NoteTimes(record), now=T + 10)
     assert out.read_bytes() == package and record.read_text(encoding="utf-8") == times
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.apkg", "t.json"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "both"])
+def test_a_parametrised_question_exports_its_first_example_and_says_the_numbers_vary(lang: str) -> None:
+    shipped = check([shipped_banks_dir()], shipped_catalog()).library
+    assert shipped is not None
+    q = next(q for q in shipped if q.params)
+    fields = note_fields(shipped, q, lang)
+    prompt, answer, explanation = fields[1], fields[3], fields[4]
+    assert not any("{" in f for f in (prompt, answer, explanation))  # no placeholder reaches a card
+    assert "numbers vary" in prompt
