@@ -55,25 +55,8 @@ def replacing(target: Path) -> Iterator[IO[str]]:
         except OSError as exc:
             raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
         return
-    folder = target.parent
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}; it was left as it was") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with _beside(target) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        yield out
 
 
 @contextlib.contextmanager
@@ -89,6 +72,14 @@ def replacing_path(target: Path) -> Iterator[Path]:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         raise ExportError(f"cannot write {target}: it is not a regular file")
+    with _beside(target) as tmp:
+        yield tmp
+
+
+@contextlib.contextmanager
+def _beside(target: Path) -> Iterator[Path]:
+    """A new temporary file beside `target`, synced and renamed over it when the block ends without an
+    error, and removed otherwise: `target` is either as it was or wholly replaced."""
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)
