@@ -10,11 +10,12 @@ from typing import Any, ParamSpec
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 from quizzer.model import Question
 from quizzer.store import Store
 from quizzer.tui.screens.confidence import ConfidenceScreen
+from quizzer.tui.screens.mock import MockSetupScreen
 from quizzer.tui.screens.session import ANSWERING, FEEDBACK, SessionScreen
 
 P = ParamSpec("P")
@@ -111,3 +112,12 @@ def ratings_by_gid(store: Store) -> dict[str, list[int]]:
     for review in store.iter_reviews():
         found[review.gid].append(review.rating)
     return dict(found)
+
+
+async def start_mock(pilot: Pilot[None], count: int) -> SessionScreen:
+    """From home: set up a mock interview of `count` questions, start it, and wait for the first one."""
+    await pilot.press("m")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MockSetupScreen), "the mock set-up")
+    pilot.app.screen.query_one("#mock-count", Input).value = str(count)
+    await pilot.press("ctrl+s")
+    return await wait_for_question(pilot)

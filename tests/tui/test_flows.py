@@ -31,7 +31,7 @@ from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.titlebar import TitleBar
 
 from .conftest import TEST_BANKS, Clock, Ticker
-from .driver import answer, go_on, headless, ratings_by_gid, session_screen, wait_for, wait_for_question
+from .driver import answer, go_on, headless, ratings_by_gid, session_screen, start_mock, wait_for, wait_for_question
 
 AppFactory = Callable[..., QuizzerApp]
 SIZE = (100, 32)
@@ -85,11 +85,7 @@ async def test_daily_review_answers_every_type_and_records_each(new_app: AppFact
 async def test_mock_interview_times_out_and_reports(new_app: AppFactory, store: Store, ticker: Ticker) -> None:
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, MockSetupScreen), "the mock set-up")
-        app.screen.query_one("#mock-count", Input).value = "3"
-        await pilot.press("ctrl+s")
-        screen = await wait_for_question(pilot)
+        screen = await start_mock(pilot, 3)
         assert screen.time_limits["open"] == 180 and screen.time_limits["mcq"] == 60
         first = screen.question
         assert first is not None

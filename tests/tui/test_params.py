@@ -16,11 +16,10 @@ from quizzer.scheduler import Settings
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp, make_app
 from quizzer.tui.screens.confidence import ConfidenceScreen
-from quizzer.tui.screens.mock import MockSetupScreen
 from quizzer.tui.widgets.feedback import FeedbackPanel
 
 from .conftest import Clock, Ticker, steady_scheduler
-from .driver import go_on, headless, wait_for, wait_for_question
+from .driver import go_on, headless, start_mock, wait_for, wait_for_question
 
 PARAM_BANKS = Path(__file__).parent.parent / "data" / "param-banks"
 KV = "inference/kv-cache-per-request"
@@ -70,10 +69,7 @@ async def test_the_drawn_numbers_are_shown_graded_explained_and_stored(store: St
 async def test_a_mock_interview_asks_the_drawn_version(store: Store) -> None:
     app = param_app(store, seed=11)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, MockSetupScreen), "the mock set-up")
-        app.screen.query_one("#mock-count", Input).value = "2"
-        await pilot.press("ctrl+s")
+        await start_mock(pilot, 2)
         asked = []
         for _ in range(2):
             screen = await wait_for_question(pilot)

@@ -17,14 +17,13 @@ from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.home import HomeScreen
-from quizzer.tui.screens.mock import MockSetupScreen
 from quizzer.tui.screens.session import ANSWERING, SessionScreen
 from quizzer.tui.screens.settings import SettingsScreen
 from quizzer.tui.screens.stats import StatsScreen
 from quizzer.tui.screens.summary import SummaryScreen
 
 from .conftest import Clock
-from .driver import answer, go_on, headless, wait_for, wait_for_question
+from .driver import answer, go_on, headless, start_mock, wait_for, wait_for_question
 
 AppFactory = Callable[..., QuizzerApp]
 SIZE = (100, 32)
@@ -91,11 +90,7 @@ async def test_u_on_the_summary_takes_back_the_last_answer(new_app: AppFactory, 
 async def test_a_mock_interview_asks_how_sure_and_stores_it(new_app: AppFactory, store: Store) -> None:
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, MockSetupScreen), "the mock set-up")
-        app.screen.query_one("#mock-count", Input).value = "2"
-        await pilot.press("ctrl+s")
-        screen = await wait_for_question(pilot)
+        screen = await start_mock(pilot, 2)
         assert screen.session.asks_confidence
         await answer(pilot, right=False, confidence=3)
         await go_on(pilot)
