@@ -30,6 +30,7 @@ from quizzer.anki_html import markdown_html, text_html
 from quizzer.answers import fence, references_markdown
 from quizzer.errors import ExportError
 from quizzer.export import TYPE_LABELS, answer_markdown, choices_markdown
+from quizzer.i18n import N_, in_language
 from quizzer.mdsafe import list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
 from quizzer.params import example, example_note
@@ -79,24 +80,27 @@ def deck_id(name: str) -> int:
 
 # ---- what a note shows ------------------------------------------------------------------------
 
-def _in_languages(q: Question, lang: str, part: Callable[[Question], str]) -> str:
-    """`part(view)` for each language asked for; with `both`, the Chinese under the English."""
+def _in_languages(q: Question, lang: str, part: Callable[[Question, str], str]) -> str:
+    """`part(view, language)` for each language asked for; with `both`, the Chinese under the English."""
     if lang != "both":
-        return part(example(translated(q, lang)))
-    english, chinese = part(example(translated(q, "en"))), part(example(translated(q, "zh")))
+        return part(example(translated(q, lang)), lang)
+    english, chinese = part(example(translated(q, "en")), "en"), part(example(translated(q, "zh")), "zh")
     if not q.zh or chinese == english:
         return english
     return f'{english}<div class="zh" lang="zh">{chinese}</div>'
 
 
-def _prompt(q: Question) -> str:
+def _prompt(q: Question, lang: str) -> str:
     parts = [safe_block(q.prompt)]
     if q.type == "code" and q.starter.strip():
         parts.append(fence(q.starter, "python"))
     if q.type == "numeric":
-        unit = f" in {safe_inline(q.unit)}" if q.unit else ""
-        parts.append(f"*Answer{unit}, within ±{q.tolerance:.0%}.*")
-    if note := example_note(q):  # a card holds one example of a question whose numbers vary
+        tolerance = f"{q.tolerance:.0%}"
+        line = (in_language(lang, N_("Answer in {unit}, within ±{tolerance}.")).format(unit=safe_inline(q.unit),
+                                                                                     tolerance=tolerance)
+                if q.unit else in_language(lang, N_("Answer, within ±{tolerance}.")).format(tolerance=tolerance))
+        parts.append(f"*{line}*")
+    if note := example_note(q, lang):  # a card holds one example of a question whose numbers vary
         parts.append(f"*{safe_inline(note)}*")
     return markdown_html("\n\n".join(parts))
 
@@ -106,28 +110,30 @@ def _number(value: float) -> str:
     return f"{int(value):,}" if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
 
 
-def _answer(q: Question) -> str:
+def _answer(q: Question, lang: str) -> str:
     if q.type == "numeric" and isinstance(q.answer, float):
         unit = f" {q.unit}" if q.unit else ""
-        parts = [safe_inline(f"{_number(q.answer)}{unit} (within ±{q.tolerance:.0%})")]
+        within = in_language(lang, N_("within ±{tolerance}")).format(tolerance=f"{q.tolerance:.0%}")
+        parts = [safe_inline(f"{_number(q.answer)}{unit} ({within})")]
     else:
         parts = [answer_markdown(q)]
     if q.key_points:
-        parts += ["**Key points**", "\n".join(list_item(k) for k in q.key_points)]
+        parts += ["**" + in_language(lang, N_("Key points")) + "**", "\n".join(list_item(k) for k in q.key_points)]
     return markdown_html("\n\n".join(parts))
 
 
 def note_fields(library: Library, q: Question, lang: str) -> list[str]:
     """The note's fields, in `FIELDS` order, as HTML."""
+    labels = "zh" if lang == "zh" else "en"  # a `both` card reads as English with the Chinese under it
     return [
         text_html(q.gid),
         _in_languages(q, lang, _prompt),
-        _in_languages(q, lang, lambda v: markdown_html(choices_markdown(v)) if v.choices else ""),
+        _in_languages(q, lang, lambda v, _lang: markdown_html(choices_markdown(v)) if v.choices else ""),
         _in_languages(q, lang, _answer),
-        _in_languages(q, lang, lambda v: markdown_html(safe_block(v.explanation))),
+        _in_languages(q, lang, lambda v, _lang: markdown_html(safe_block(v.explanation))),
         markdown_html(references_markdown(library, q)),
-        text_html(f"{q.level} ({LEVELS[q.level]})"),
-        text_html(TYPE_LABELS[q.type].split(" (")[0]),
+        text_html(f"{q.level} ({in_language(labels, LEVELS[q.level])})"),
+        text_html(in_language(labels, TYPE_LABELS[q.type]).split(" (")[0].split("（")[0]),
     ]
 
 

@@ -64,7 +64,7 @@ def reading_markdown(library: Library, q: Question) -> str:
     if q.type == "code":
         return "\n\n".join([*parts, fence(q.starter or "", "python"), code_markdown(library, q, None)])
     if q.type != "open":
-        parts.append(f"{bold(_('Answer:'))} {safe_inline(answer_line(q))}")
+        parts.append(bold(_("Answer:")) + " " + safe_inline(answer_line(q)))
     parts.append(teaching_markdown(library, q))
     return "\n\n".join(parts)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from quizzer.answers import answer_line, fence, references_markdown
+from quizzer.i18n import N_, in_language
 from quizzer.mdsafe import escape_link_text, list_item, safe_block, safe_inline
 from quizzer.model import LEVELS, Library, Question
 from quizzer.params import example, example_note
@@ -20,14 +21,25 @@ from quizzer.safefile import write_folder
 from quizzer.translation import translated
 
 TYPE_LABELS = {
-    "open": "open question",
-    "mcq": "single choice",
-    "multi": "multiple choice (pick all that apply)",
-    "truefalse": "true or false",
-    "short": "short answer",
-    "numeric": "numeric answer",
-    "code": "coding question (write the function; quizzer runs it against test cases)",
+    "open": N_("open question"),
+    "mcq": N_("single choice"),
+    "multi": N_("multiple choice (pick all that apply)"),
+    "truefalse": N_("true or false"),
+    "short": N_("short answer"),
+    "numeric": N_("numeric answer"),
+    "code": N_("coding question (write the function; quizzer runs it against test cases)"),
 }
+
+
+def _label(lang: str, message: str) -> str:
+    """The export's own words: in Chinese on a Chinese export, else in English (a `both` export reads
+    as an English page with the Chinese under each question)."""
+    return in_language("zh" if lang == "zh" else "en", message)
+
+
+def _heading(lang: str, message: str) -> str:
+    """A label in bold, as a paragraph of its own before what it heads."""
+    return f"**{_label(lang, message)}**\n\n"
 
 
 def export_order(q: Question) -> list[str]:
@@ -65,35 +77,37 @@ def answer_markdown(q: Question) -> str:
 def page_markdown(library: Library, q: Question, number: int, answers: bool, lang: str = "en") -> str:
     """One question's section: in English, in Chinese (`zh`), or the English with the Chinese under it
     (`both`: the choices keep their letters in both)."""
-    meta = f"Level {q.level} ({LEVELS[q.level]}) · {TYPE_LABELS[q.type]}"
+    level = _label(lang, N_("Level {level} ({name})")).format(level=q.level, name=_label(lang, LEVELS[q.level]))
+    meta = f"{level} · {_label(lang, TYPE_LABELS[q.type])}"
     if q.tags:
-        meta += " · tags: " + ", ".join(f"`{t}`" for t in q.tags)
+        meta += " · " + _label(lang, N_("tags:")) + " " + ", ".join(f"`{t}`" for t in q.tags)
     parts = [f"## {number}. `{q.gid}`", f"*{meta}*"]
     shown = ("en", "zh") if lang == "both" else (lang,)
     for n, language in enumerate(shown):
         view = example(translated(q, language))
         if n:
             parts.append("**中文**")
-        parts += _question_body(view, answers)
-    if note := example_note(q):
+        parts += _question_body(view, answers, lang)
+    if note := example_note(q, "zh" if lang == "zh" else "en"):
         parts.append(f"*{safe_inline(note)}*")
-    parts.append("**Read more:**\n\n" + references_markdown(library, q))
+    parts.append(_heading(lang, N_("Read more:")) + references_markdown(library, q))
     return "\n\n".join(parts)
 
 
-def _question_body(q: Question, answers: bool) -> list[str]:
+def _question_body(q: Question, answers: bool, lang: str) -> list[str]:
     parts = [safe_block(q.prompt)]
     if q.choices:
         parts.append(choices_markdown(q))
     if q.type == "numeric" and q.unit:
-        parts.append(f"Answer in: {safe_inline(q.unit)}")
+        parts.append(_label(lang, N_("Answer in: {unit}")).format(unit=safe_inline(q.unit)))
     if q.type == "code" and q.starter.strip():
         parts.append(fence(q.starter, "python"))
     if answers:
-        body = ["<details><summary>Answer</summary>", f"**Answer:**\n\n{answer_markdown(q)}"]
+        body = ["<details><summary>" + _label(lang, N_("Answer")) + "</summary>",
+                _heading(lang, N_("Answer:")) + answer_markdown(q)]
         if q.key_points:
-            body.append("**Key points:**\n\n" + "\n".join(list_item(k) for k in q.key_points))
-        body.append(f"**Why:**\n\n{safe_block(q.explanation)}")
+            body.append(_heading(lang, N_("Key points:")) + "\n".join(list_item(k) for k in q.key_points))
+        body.append(_heading(lang, N_("Why:")) + safe_block(q.explanation))
         body.append("</details>")
         parts.append("\n\n".join(body))
     return parts
@@ -105,20 +119,21 @@ def category_markdown(library: Library, category: str, answers: bool, lang: str 
     descriptions = [b.zh_description if lang == "zh" and b.zh_description else b.description for b in banks]
     parts = [f"# {safe_inline(library.title_of(category, lang))}"]
     parts += [safe_block(d) for d in descriptions if d]
-    parts.append(f"{len(questions)} questions. [Back to the index](README.md)")
+    parts.append(_label(lang, N_("{n} questions. [Back to the index](README.md)")).format(n=len(questions)))
     parts += [page_markdown(library, q, n, answers, lang) for n, q in enumerate(questions, 1)]
     return "\n\n".join(parts) + "\n"
 
 
 def index_markdown(library: Library, categories: Sequence[str], answers: bool, lang: str = "en") -> str:
     total = sum(len(library.in_category(c)) for c in categories)
+    summary = _label(lang, N_("{total} questions on LLM engineering in {n} categories, exported by quizzer."))
+    fold = " " + _label(lang, N_("Each answer is folded: try the question first, then open *Answer*."))
     lines = [
-        "# quizzer question banks",
+        "# " + _label(lang, N_("quizzer question banks")),
         "",
-        f"{total} questions on LLM engineering in {len(categories)} categories, exported by quizzer."
-        + (" Each answer is folded: try the question first, then open *Answer*." if answers else ""),
+        summary.format(total=total, n=len(categories)) + (fold if answers else ""),
         "",
-        "| Category | Questions |",
+        "| " + _label(lang, N_("Category")) + " | " + _label(lang, N_("Questions")) + " |",
         "| --- | ---: |",
     ]
     for c in categories:

@@ -13,6 +13,7 @@ through `_` where they are drawn.
 
 from __future__ import annotations
 
+import functools
 import gettext
 from pathlib import Path
 
@@ -23,10 +24,15 @@ _catalog: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 
 
+@functools.cache
+def _catalog_of(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
 def set_language(lang: str) -> None:
     """Show the interface in `lang` from now on; a language without a catalog shows English."""
     global _catalog, _language
-    _catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    _catalog = _catalog_of(lang)
     _language = lang
 
 
@@ -42,6 +48,12 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a counted message that fits `n` ("1 day", "2 days"; Chinese has one form)."""
     return _catalog.ngettext(singular, plural, n)
+
+
+def in_language(lang: str, message: str) -> str:
+    """`message` in `lang`, whatever the interface's language: for a file written in a language of its
+    own (`quizzer export markdown --lang zh`). Mark the message with `N_` for the catalog."""
+    return _catalog_of(lang).gettext(message)
 
 
 def N_(message: str) -> str:

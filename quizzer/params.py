@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizzer.errors import QuizzerError
 from quizzer.formula import FUNCTIONS, Formula, FormulaError, compile_formula
-from quizzer.i18n import _
+from quizzer.i18n import N_, _, in_language
 from quizzer.model import ParamValue, Question
 from quizzer.numbers import answer_number, parse_number, value_text
 from quizzer.safetext import one_line as safe_text
@@ -111,13 +111,17 @@ def example(q: Question) -> Question:
     return with_values(q, first_values(q)) if q.params else q
 
 
-def example_note(q: Question) -> str:
-    """What `show` and the export say under a parametrised question's example ('' for any other)."""
+EXAMPLE_NOTE = N_("The numbers vary: each review draws new values of {names}; shown here with the first ones.")
+
+
+def example_note(q: Question, lang: str | None = None) -> str:
+    """What `show` and the export say under a parametrised question's example ('' for any other): in the
+    interface's language, or in `lang` for a file written in a language of its own."""
     if not q.params:
         return ""
     varied = [name for name, values in q.params if len(values) > 1] or [name for name, _values in q.params]
-    return _("The numbers vary: each review draws new values of {names}; shown here with the first ones.").format(
-        names=", ".join(varied))
+    note = _(EXAMPLE_NOTE) if lang is None else in_language(lang, EXAMPLE_NOTE)
+    return note.format(names=", ".join(varied))
 
 
 def combinations(q: Question, limit: int = MAX_CHECKED) -> Iterator[dict[str, ParamValue]]:

@@ -300,4 +300,6 @@ def test_a_parametrised_question_exports_its_first_example_and_says_the_numbers_
     fields = note_fields(shipped, q, lang)
     prompt, answer, explanation = fields[1], fields[3], fields[4]
     assert not any("{" in f for f in (prompt, answer, explanation))  # no placeholder reaches a card
-    assert "numbers vary" in prompt
+    # the labels are in the language of the text they go with: both, under `both`
+    assert ("numbers vary" in prompt, "数字会变" in prompt) == (lang != "zh", lang != "en")
+    assert ("within" in answer, "误差" in answer) == (lang != "zh", lang != "en")

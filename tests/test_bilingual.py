@@ -63,4 +63,7 @@ def test_a_bank_title_in_chinese_is_used_where_chinese_is_shown(tmp_path: Path) 
     assert library.title_of("base", "zh") == "base"  # no bank: the category's id, never blank
     out = run("export", "markdown", "--out", str(tmp_path / "md"), "--lang", "zh")
     assert out.returncode == 0, out.stderr
-    assert (tmp_path / "md" / "inference.md").read_text().startswith("# 双语测试题库")
+    page = (tmp_path / "md" / "inference.md").read_text()
+    assert page.startswith("# 双语测试题库")
+    assert "**答案：**" in page and "**Answer:**" not in page  # the export's own words follow its language
+    assert (tmp_path / "md" / "README.md").read_text().startswith("# quizzer 题库")

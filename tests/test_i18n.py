@@ -3,6 +3,7 @@ placeholders, and the compiled `.mo` matches its `.po` (so a translator's edit i
 
 from __future__ import annotations
 
+import ast
 import gettext
 import string
 from pathlib import Path
@@ -45,6 +46,19 @@ def forms(value: object) -> tuple[str, ...]:
 
 def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    """The extractor does not look inside f-strings: a message written there would never reach the
+    catalog and would stay in English."""
+    hidden = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.name}:{call.lineno}" for call in ast.walk(node) if isinstance(call, ast.Call)
+                           and isinstance(call.func, ast.Name) and call.func.id in KEYWORDS
+                           and any(isinstance(arg, ast.Constant) for arg in call.args)]
+    assert not hidden
 
 
 def test_the_code_has_messages_to_translate() -> None:

@@ -54,8 +54,9 @@ class StudyLoopStats(Vertical):
             _("Brier: 0 is perfect, always saying 'unsure' scores 0.25.") if per else
             _("No answers with a confidence yet: mock interviews ask how sure you are (settings: reviews too)."))
         wrong = confidently_wrong_list(app.store)
+        revealed = _("(no answer: revealed)")
         self.query_one("#confidently-wrong", Static).update(Text("\n".join(
-            f"  {x.gid}: {one_line(x.response or _('(no answer: revealed)'), width - len(x.gid))}"
+            f"  {x.gid}: {one_line(x.response or revealed, width - len(x.gid))}"
             for x in wrong[:LISTED]) or "  " + _("None.")))
         found = leeches(app.store, int(app.config.values["study"]["leech_threshold"]))
         lines = []
