@@ -18,7 +18,7 @@ from quizzer.problems import KeyPath, Problem
 from quizzer.schema import Checker, kind_of
 
 GLOSSARY_NAME = "glossary.yaml"
-TERM_KEYS = ("en", "also", "zh")
+TERM_KEYS = ("en", "also", "zh", "everyday")
 MAX_GLOSSARY_BYTES = 2**20  # a few hundred terms take ~30 KB
 
 
@@ -27,6 +27,9 @@ class Term:
     en: str
     also: tuple[str, ...]
     zh: tuple[str, ...]
+    # An everyday word (参数/权重, 评测/评估) rather than a term: its Chinese names are different shades of
+    # one meaning and the banks may write any of them, where a term is written one way (see `term_use`).
+    everyday: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -76,16 +79,20 @@ def _terms(c: Checker, data: Any) -> tuple[Term, ...]:
     for i, item in enumerate(data["terms"]):
         p: KeyPath = ("terms", i)
         if not isinstance(item, dict):
-            c.add(p, f"a term must be a mapping with en, zh and optionally also, not {kind_of(item)}")
+            c.add(p, f"a term must be a mapping with en, zh and optionally also and everyday, not {kind_of(item)}")
             continue
         if not c.mapping_keys(p, item, TERM_KEYS, ("en", "zh"), "a term"):
             continue
         en = c.text((*p, "en"), item["en"], "en")
         also = c.strings((*p, "also"), item["also"], "also") if "also" in item else ()
         zh = c.strings((*p, "zh"), item["zh"], "zh", min_len=1)
+        everyday = item.get("everyday", False)
+        if not isinstance(everyday, bool):
+            c.add((*p, "everyday"), f"everyday must be true or false, not {kind_of(everyday)}")
+            continue
         if en is None or also is None or zh is None:
             continue
-        term = Term(en, also, zh)
+        term = Term(en, also, zh, everyday)
         fields = [("en", en)] + [("also", a) for a in also] + [("zh", z) for z in zh]
         for j, (key, name) in enumerate(fields):
             where: KeyPath = (*p, key) if key == "en" else (*p, key, j - 1 if key == "also" else j - 1 - len(also))

@@ -218,26 +218,3 @@ def test_the_hand_coding_round(library: Library) -> None:
     assert all(len(json.loads(q.cases)) >= 4 for q in code)
     assert sum("data-structures" in q.tags for q in code if q.category == "base") >= 8
     assert all("coding" in q.tags and q.entry and q.starter for q in code)
-
-
-# Chinese forms a translation review found beside the glossary's preferred term for the same concept
-# (the glossary lists the preferred Chinese term first); the banks use the preferred one only.
-NOT_PREFERRED = {
-    "reranker": ("重排器",),
-    "LLM-as-a-judge": ("LLM 评判",),
-    "chat template": ("聊天模板",),
-    "prompt injection": ("提示词注入",),
-}
-
-
-def test_chinese_text_uses_the_glossarys_preferred_terms(library: Library) -> None:
-    from quizzer.glossary import shipped_terms
-
-    preferred = {t.en: t.zh[0] for t in shipped_terms()}
-    assert set(NOT_PREFERRED) <= set(preferred)
-    found = []
-    for q in library:
-        text = json.dumps(q.zh, ensure_ascii=False)
-        found += [(q.gid, variant, preferred[en]) for en, variants in NOT_PREFERRED.items()
-                  for variant in variants if variant in text]
-    assert not found, found[:10]

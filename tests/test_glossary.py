@@ -39,6 +39,7 @@ def test_the_shipped_glossary_is_valid_and_covers_the_banks_vocabulary() -> None
     ("terms:\n  - {en: KV cache, zh: []}\n", 2, 24, "needs at least 1 item"),
     ("terms:\n  - {en: KV cache, zh: [键值缓存], sense: x}\n", 2, 32, "unknown key 'sense'"),
     ("terms:\n  - KV cache\n", 2, 5, "a term must be a mapping"),
+    ("terms:\n  - {en: KV cache, zh: [键值缓存], everyday: yes please}\n", 2, 42, "everyday must be true or false"),
     ("words: []\n", 1, 1, "a mapping with a non-empty 'terms:' list"),
     ("terms:\n  - {en: '--', zh: [键值缓存]}\n", 2, 10, "has no letters or digits"),
     ("terms: [\n", 2, 1, "YAML error"),
