@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from quizzer import keypoints
 from quizzer.glossary import Term
-from quizzer.model import Question
+from quizzer.model import Bank, Question
 
 # An English name that cannot be an everyday word: several words, a hyphen or slash, or a capital.
 _SPECIFIC = re.compile(r"[\s\-/]|[A-Z]")
@@ -30,7 +30,7 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
-    gid: str
+    gid: str  # the question's global id, or a bank's category for its title and description
     field: str  # "prompt", "key_points[2]", ...
     term: str  # the concept's English term
     written: str  # the Chinese name written in its place, or "" where the concept is missing
@@ -113,15 +113,28 @@ def _named(text: str, terms: tuple[Term, ...]) -> set[int]:
     return _concepts(text, terms) | {i for i, t in enumerate(terms) if any(_squeeze(z) in squeezed for z in t.zh)}
 
 
+def bank_pairs(bank: Bank) -> Iterator[tuple[str, str, str]]:
+    """A bank's title and description with their Chinese text, as `field_pairs` gives a question's."""
+    for name, en, zh in (("title", bank.title, bank.zh_title), ("description", bank.description, bank.zh_description)):
+        if en and zh:
+            yield name, en, zh
+
+
 def findings(q: Question, terms: tuple[Term, ...]) -> list[Finding]:
     """Where the question's Chinese text breaks either rule."""
+    return pair_findings(q.gid, field_pairs(q), terms)
+
+
+def pair_findings(where: str, pairs: Iterable[tuple[str, str, str]], terms: tuple[Term, ...]) -> list[Finding]:
+    """Where the Chinese of (field, English, Chinese) pairs breaks either rule; `where` names their owner
+    (a question's global id, a bank's category)."""
     found: set[Finding] = set()
-    for field, en, zh in field_pairs(q):
+    for field, en, zh in pairs:
         # A bank's text is wrapped by hand: a name may run over a line break ("LLM\njudge").
         en, zh = en.replace("\n", " "), zh.replace("\n", " ")
         for concept, name in written_names(zh, terms):
             if not _allowed(terms[concept], _squeeze(name)):
-                found.add(Finding(q.gid, field, terms[concept].en, name))
+                found.add(Finding(where, field, terms[concept].en, name))
         missing = _concepts(en, _specific(terms)) - _named(zh, terms)
-        found.update(Finding(q.gid, field, terms[c].en, "") for c in missing)
+        found.update(Finding(where, field, terms[c].en, "") for c in missing)
     return sorted(found)

@@ -10,7 +10,7 @@ from quizzer.banks import check
 from quizzer.glossary import Term, shipped_terms
 from quizzer.model import Library, Question
 from quizzer.paths import shipped_banks_dir, shipped_catalog
-from quizzer.term_use import Finding, findings
+from quizzer.term_use import Finding, bank_pairs, findings, pair_findings
 
 EXCEPTIONS = Path(__file__).parent / "data" / "term_use_exceptions.txt"
 
@@ -88,6 +88,8 @@ def test_the_banks_chinese_text_uses_the_glossary(library: Library) -> None:
     exception is still a finding (a fixed one leaves the list)."""
     terms = shipped_terms()
     found = {(f.gid, f.field, f.term): f for q in library for f in findings(q, terms)}
+    found |= {(f.gid, f.field, f.term): f for bank in library.banks
+              for f in pair_findings(bank.category, bank_pairs(bank), terms)}
     exceptions = _exceptions()
     assert not [str(f) for k, f in sorted(found.items()) if k not in exceptions]
     assert not sorted(exceptions - set(found)), "listed exceptions that are no longer found"
