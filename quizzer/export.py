@@ -80,7 +80,7 @@ def page_markdown(library: Library, q: Question, number: int, answers: bool, lan
     level = _label(lang, N_("Level {level} ({name})")).format(level=q.level, name=_label(lang, LEVELS[q.level]))
     meta = f"{level} · {_label(lang, TYPE_LABELS[q.type])}"
     if q.tags:
-        meta += " · " + _label(lang, N_("tags:")) + " " + ", ".join(f"`{t}`" for t in q.tags)
+        meta += " · " + _label(lang, N_("tags: {tags}")).format(tags=", ".join(f"`{t}`" for t in q.tags))
     parts = [f"## {number}. `{q.gid}`", f"*{meta}*"]
     shown = ("en", "zh") if lang == "both" else (lang,)
     for n, language in enumerate(shown):
@@ -127,7 +127,8 @@ def category_markdown(library: Library, category: str, answers: bool, lang: str 
 def index_markdown(library: Library, categories: Sequence[str], answers: bool, lang: str = "en") -> str:
     total = sum(len(library.in_category(c)) for c in categories)
     summary = _label(lang, N_("{total} questions on LLM engineering in {n} categories, exported by quizzer."))
-    fold = " " + _label(lang, N_("Each answer is folded: try the question first, then open *Answer*."))
+    fold = _label(lang, N_("Each answer is folded: try the question first, then open *Answer*."))
+    fold = fold if lang == "zh" else " " + fold  # Chinese sentences follow one another without a space
     lines = [
         "# " + _label(lang, N_("quizzer question banks")),
         "",

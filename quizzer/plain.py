@@ -16,7 +16,7 @@ from quizzer.answer_history import previous_answer, previous_line
 from quizzer.answers import case_lines
 from quizzer.grading import Grade, grade, parse_truefalse
 from quizzer.i18n import _
-from quizzer.labels import CONFIDENCE_PROMPT, rating_name, verdict_text
+from quizzer.labels import CONFIDENCE_PROMPT, rating_name, type_name, verdict_text
 from quizzer.leeches import leech_note
 from quizzer.model import Library, Question
 from quizzer.plaintext import to_text, width_for
@@ -113,7 +113,8 @@ class PlainSession:
 
     def show(self, q: Question) -> list[str]:
         where = _("again: missed earlier") if self.s.is_repeat(q) else f"{self.s.position}/{self.s.planned}"
-        self.say(_("[{where}] {gid}  {type}  level {level}").format(where=where, gid=q.gid, type=q.type, level=q.level))
+        self.say(_("[{where}] {gid}  {type}  level {level}").format(where=where, gid=q.gid, type=type_name(q.type),
+                                                                    level=q.level))
         self.say_md(q.prompt)
         shown = self.s.choices_for(q) if q.choices else []
         if shown:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from quizzer.answers import answer_line
 from quizzer.i18n import _
+from quizzer.labels import type_name
 from quizzer.model import LEVELS, Library, Question
 from quizzer.params import example, example_note
 from quizzer.plaintext import display_width
@@ -21,7 +22,7 @@ def choice_lines(choices: Sequence[str]) -> list[str]:
 
 def header(q: Question) -> str:
     return _("{gid}  {type}  level {level} ({name})").format(
-        gid=q.gid, type=q.type, level=q.level, name=_(LEVELS[q.level]))
+        gid=q.gid, type=type_name(q.type), level=q.level, name=_(LEVELS[q.level]))
 
 
 def references(library: Library, q: Question) -> list[str]:

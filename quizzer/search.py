@@ -10,12 +10,14 @@ from quizzer.model import Library, Question
 
 
 class SearchIndex:
-    """Prepared, lower-cased haystacks (id, tags and prompt) so each query only scores."""
+    """Prepared, lower-cased haystacks (id, tags and the prompt in both languages) so each query only
+    scores; a Chinese query finds a question by its Chinese prompt."""
 
     def __init__(self, questions: Sequence[Question]) -> None:
         self.questions = list(questions)
         self._haystacks = [
-            utils.default_process(f"{q.gid} {' '.join(q.tags)} {q.prompt}") for q in self.questions
+            utils.default_process(f"{q.gid} {' '.join(q.tags)} {q.prompt} {dict(q.zh).get('prompt', '')}")
+            for q in self.questions
         ]
 
     def search(self, query: str, limit: int = 50, cutoff: float = 60) -> list[Question]:

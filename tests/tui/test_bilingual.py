@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Markdown, Static
+from textual.widgets import DataTable, Input, Markdown, Static
 
 from quizzer.banks import check
 from quizzer.paths import shipped_catalog
 from quizzer.scheduler import Settings
 from quizzer.store import Store
 from quizzer.tui.app import QuizzerApp, make_app
+from quizzer.tui.screens.browse import BrowseScreen, QuestionScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.summary import SummaryScreen
 from quizzer.tui.widgets.keybar import KeyBar
@@ -51,6 +52,29 @@ async def test_toggle_the_language_of_the_question_on_screen(store: Store) -> No
         assert screen.pending is not None and screen.pending.result.correct
         await pilot.press("enter")
     assert list(ratings_by_gid(store)) == ["inference/decode-bound"]
+
+
+@headless
+async def test_browse_in_chinese_finds_shows_and_toggles_a_question(store: Store) -> None:
+    app = zh_app(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen), "browse")
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen)
+        browse.query_one("#search", Input).value = "批大小"  # found by its Chinese prompt
+        await wait_for(pilot, lambda: [q.gid for q in browse.results][:1] == ["inference/decode-bound"], "the search")
+        row = browse.query_one("#results", DataTable).get_row_at(0)
+        assert [str(cell) for cell in row[1:4]] == ["单选题", "L1", "新题"] and "批大小" in str(row[4])
+        browse.query_one("#results", DataTable).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionScreen), "the question")
+        page = app.screen.query_one("#question-md", Markdown)
+        assert "批大小" in page.source and "单选题" in str(app.screen.query_one("#question-meta", Static).render())
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: "batch size" in page.source, "the English")
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: "批大小" in page.source, "the Chinese again")
 
 
 Snap = Callable[..., bool]

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Markdown, Select, Static
 
 from quizzer.answers import reading_markdown
 from quizzer.i18n import N_, _
+from quizzer.labels import question_meta, type_name
 from quizzer.model import LEVELS, QUESTION_TYPES, Question
 from quizzer.params import example
 from quizzer.plaintext import to_text
@@ -22,6 +23,7 @@ from quizzer.search import SearchIndex
 from quizzer.session import mark, state_of
 from quizzer.study_queue import DueRule
 from quizzer.studyday import day_end
+from quizzer.translation import translated
 from quizzer.tui.nav import app_of
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.titlebar import TitleBar
@@ -29,7 +31,8 @@ from quizzer.tui.widgets.titlebar import TitleBar
 RESULT_LIMIT = 500
 
 
-STATES = ("new", "learning", "due", "review", "suspended", "flagged", "leech")
+STATES = {"new": N_("new"), "learning": N_("learning"), "due": N_("due"), "review": N_("review"),
+          "suspended": N_("suspended"), "flagged": N_("flagged"), "leech": N_("leech")}
 STATE_WIDTH = 12
 
 
@@ -56,8 +59,10 @@ class BrowseScreen(Screen[None]):
             yield Select[str]([], prompt=_("All categories"), id="filter-category", compact=True)
             yield Select([(f"{n} {_(name)}", n) for n, name in LEVELS.items()], prompt=_("All levels"),
                          id="filter-level", compact=True)
-            yield Select([(t, t) for t in QUESTION_TYPES], prompt=_("All types"), id="filter-type", compact=True)
-            yield Select([(s, s) for s in STATES], prompt=_("Any state"), id="filter-state", compact=True)
+            yield Select([(type_name(t), t) for t in QUESTION_TYPES], prompt=_("All types"), id="filter-type",
+                         compact=True)
+            yield Select([(_(name), s) for s, name in STATES.items()], prompt=_("Any state"), id="filter-state",
+                         compact=True)
         yield DataTable(id="results", cursor_type="row")
         yield Static(id="result-count", markup=False)
         yield KeyBar()
@@ -95,8 +100,10 @@ class BrowseScreen(Screen[None]):
         gid_width = max((len(q.gid) for q in self.results[:RESULT_LIMIT]), default=2)
         for q in self.results[:RESULT_LIMIT]:
             # Cells as Text: DataTable reads plain strings as markup, and bank text is never markup.
-            table.add_row(Text(q.gid), Text(q.type), Text(f"L{q.level}"), Text(self.states.get(q.gid, "new")),
-                          Text(one_line(to_text(example(q).prompt), max(12, free - gid_width))), key=q.gid)
+            states = ", ".join(_(STATES.get(s, s)) for s in self.states.get(q.gid, "new").split(", "))
+            prompt = example(translated(q, app_of(self).lang)).prompt
+            table.add_row(Text(q.gid), Text(type_name(q.type)), Text(f"L{q.level}"), Text(states),
+                          Text(one_line(to_text(prompt), max(12, free - gid_width))), key=q.gid)
         shown = min(len(self.results), RESULT_LIMIT)
         count = _("{shown} of {total} questions").format(shown=shown, total=len(self.index.questions))
         if shown < len(self.results):
@@ -175,11 +182,13 @@ class QuestionScreen(Screen[None]):
         Binding("escape", "app.pop_screen", N_("Back"), id="question.back"),
         Binding("ctrl+n,n", "quiz_now", N_("Quiz it now"), id="question.quiz_now"),
         Binding("o", "open_reference", N_("Open article"), id="question.open_reference"),
+        Binding("ctrl+l", "toggle_language", N_("中/EN"), id="question.toggle_language"),
     ]
 
     def __init__(self, question: Question) -> None:
         super().__init__()
         self.question = question
+        self.lang = "en"  # the language it is shown in, set on mount
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -189,11 +198,18 @@ class QuestionScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        q = self.question
-        meta = f"{q.gid} · {q.type} · level {q.level} ({LEVELS.get(q.level, '?')})"
-        self.query_one("#question-meta", Static).update(meta + (f" · tags: {', '.join(q.tags)}" if q.tags else ""))
-        self.query_one("#question-md", Markdown).update(reading_markdown(app_of(self).library, q))
+        self.show(app_of(self).lang)
         self.query_one("#question-view", VerticalScroll).focus()
+
+    def show(self, lang: str) -> None:
+        self.lang = lang
+        q = translated(self.question, lang)
+        self.query_one("#question-meta", Static).update(question_meta(q))
+        self.query_one("#question-md", Markdown).update(reading_markdown(app_of(self).library, q))
+
+    def action_toggle_language(self) -> None:
+        """The question in the other language, as in a session (to check a term)."""
+        self.show("en" if self.lang == "zh" else "zh")
 
     def action_quiz_now(self) -> None:
         app_of(self).quiz_question(self.question)

@@ -19,10 +19,10 @@ from textual.widgets import Input, Markdown, ProgressBar, Static, TextArea
 from quizzer.answer_history import previous_answer
 from quizzer.grading import Grade, grade
 from quizzer.i18n import N_, _
-from quizzer.labels import rating_name
+from quizzer.labels import question_meta, rating_name
 from quizzer.leeches import leech_note
 from quizzer.mdsafe import safe_block
-from quizzer.model import LEVELS, Question
+from quizzer.model import Question
 from quizzer.render import fmt_due
 from quizzer.session import Session
 from quizzer.translation import has_language
@@ -143,11 +143,10 @@ class SessionScreen(Screen[None]):
     async def show_question(self, q: Question, typed: str = "") -> None:
         """Put `q` (in the language it comes in) on screen with a fresh input holding `typed`."""
         self.question = q
-        meta = _("{gid} · {type} · level {level} ({name})").format(
-            gid=q.gid, type=q.type, level=q.level, name=_(LEVELS.get(q.level, "?")))
+        meta = question_meta(q)
         if self.session.lang != "en" and not has_language(q, self.session.lang):
             meta += " · " + _("English only")  # no translation yet: shown in English, never blank
-        self.query_one("#question-meta", Static).update(meta + (f" · {', '.join(q.tags)}" if q.tags else ""))
+        self.query_one("#question-meta", Static).update(meta)
         await self.query_one("#prompt", Markdown).update(safe_block(q.prompt))
         shown = self.session.choices_for(q) if q.choices else []
         self.query_one("#answer-hint", Static).update(answer_hint(q, len(shown)))
