@@ -20,6 +20,7 @@ from quizzer.records import ReviewRow, checked_params
 from quizzer.studyday import study_day
 
 if TYPE_CHECKING:
+    from quizzer.ai_log import AIRecord
     from quizzer.marklog import MarkRow
     from quizzer.undo_log import UndoRow
 
@@ -34,11 +35,11 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 def _int(value: Any, what: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValueError(f"{what} must be a whole number from {low} to {high:,}, not {_shown(value)}")
+        raise ValueError(f"{what} must be a whole number from {low} to {high:,}, not {shown(value)}")
     return value
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -48,17 +49,17 @@ def _optional_text(data: dict[str, Any], key: str, pattern: re.Pattern[str] | No
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > limit or (pattern is not None and not pattern.match(value)):
-        raise ValueError(f"bad {key} {_shown(value)}")
+        raise ValueError(f"bad {key} {shown(value)}")
     return value
 
 
-def _stamp(stamp: Any, now: datetime) -> datetime:
+def checked_stamp(stamp: Any, now: datetime) -> datetime:
     try:
         when = datetime.fromisoformat(stamp).astimezone(UTC) if isinstance(stamp, str) and len(stamp) <= 40 else None
     except (ValueError, OverflowError):
         when = None
     if when is None or not EARLIEST <= when <= now + timedelta(days=1):
-        raise ValueError(f"at must be a time with a zone between 2000 and tomorrow, not {_shown(stamp)}")
+        raise ValueError(f"at must be a time with a zone between 2000 and tomorrow, not {shown(stamp)}")
     return when
 
 
@@ -68,10 +69,10 @@ def undo_from_json(data: dict[str, Any], now: datetime) -> UndoRow:
 
     rid, gid = data.get("undo"), data.get("gid")
     if not isinstance(rid, str) or not REVIEW_ID.match(rid):
-        raise ValueError(f"bad review id in an undo {_shown(rid)}")
+        raise ValueError(f"bad review id in an undo {shown(rid)}")
     if not isinstance(gid, str) or not GID.match(gid):
-        raise ValueError(f"bad question id {_shown(gid)}")
-    return UndoRow(rid, gid, gid.split("/", 1)[0], _stamp(data.get("at"), now))
+        raise ValueError(f"bad question id {shown(gid)}")
+    return UndoRow(rid, gid, gid.split("/", 1)[0], checked_stamp(data.get("at"), now))
 
 
 def mark_from_json(data: dict[str, Any], now: datetime) -> MarkRow:
@@ -80,12 +81,12 @@ def mark_from_json(data: dict[str, Any], now: datetime) -> MarkRow:
 
     rid, gid, mark, value, stamp = (data.get(k) for k in ("id", "gid", "mark", "value", "at"))
     if not isinstance(rid, str) or not REVIEW_ID.match(rid):
-        raise ValueError(f"bad mark id {_shown(rid)}")
+        raise ValueError(f"bad mark id {shown(rid)}")
     if not isinstance(gid, str) or not GID.match(gid):
-        raise ValueError(f"bad question id {_shown(gid)}")
+        raise ValueError(f"bad question id {shown(gid)}")
     if mark not in MARKS or not isinstance(value, bool):
-        raise ValueError(f"a mark is suspended or flagged, true or false, not {_shown(mark)} {_shown(value)}")
-    return MarkRow(rid, gid, gid.split("/", 1)[0], mark, value, _stamp(stamp, now))
+        raise ValueError(f"a mark is suspended or flagged, true or false, not {shown(mark)} {shown(value)}")
+    return MarkRow(rid, gid, gid.split("/", 1)[0], mark, value, checked_stamp(stamp, now))
 
 
 def review_from_json(data: Any, now: datetime) -> ReviewRow:
@@ -94,28 +95,28 @@ def review_from_json(data: Any, now: datetime) -> ReviewRow:
         raise ValueError("a review must be a JSON object")
     rid, gid = data.get("id"), data.get("gid")
     if not isinstance(rid, str) or not REVIEW_ID.match(rid):
-        raise ValueError(f"bad review id {_shown(rid)}")
+        raise ValueError(f"bad review id {shown(rid)}")
     if not isinstance(gid, str) or not GID.match(gid):
-        raise ValueError(f"bad question id {_shown(gid)}")
+        raise ValueError(f"bad question id {shown(gid)}")
     stamp = data.get("reviewed_at")
     if not isinstance(stamp, str) or len(stamp) > 40:
-        raise ValueError(f"reviewed_at must be an ISO time, not {_shown(stamp)}")
+        raise ValueError(f"reviewed_at must be an ISO time, not {shown(stamp)}")
     try:
         when = datetime.fromisoformat(stamp)
     except ValueError:
-        raise ValueError(f"reviewed_at is not an ISO time: {_shown(stamp)}") from None
+        raise ValueError(f"reviewed_at is not an ISO time: {shown(stamp)}") from None
     if when.tzinfo is None:
         raise ValueError("reviewed_at must carry a time zone")
     try:
         when = when.astimezone(UTC)
     except OverflowError:
-        raise ValueError(f"reviewed_at is out of range: {_shown(stamp)}") from None
+        raise ValueError(f"reviewed_at is out of range: {shown(stamp)}") from None
     if not EARLIEST <= when <= now + timedelta(days=1):
         raise ValueError(f"reviewed_at {stamp} is not between 2000 and tomorrow")
     rating = _int(data.get("rating"), "rating", 1, 4)
     score = data.get("score", 0.0)
     if not isinstance(score, int | float) or isinstance(score, bool) or not math.isfinite(score) or not 0 <= score <= 1:
-        raise ValueError(f"score must be in 0..1, not {_shown(score)}")
+        raise ValueError(f"score must be in 0..1, not {shown(score)}")
     duration = data.get("duration_ms")
     if duration is not None:
         duration = _int(duration, "duration_ms", 0, MAX_DURATION_MS)
@@ -128,7 +129,7 @@ def review_from_json(data: Any, now: datetime) -> ReviewRow:
         except ValueError:
             parsed = None
         if parsed is None or abs((parsed - when.date()).days) > 1:
-            raise ValueError(f"day must be the review's study day (YYYY-MM-DD), not {_shown(day)}")
+            raise ValueError(f"day must be the review's study day (YYYY-MM-DD), not {shown(day)}")
     response = data.get("response") or ""
     if not isinstance(response, str) or len(response) > MAX_RESPONSE_CHARS:
         raise ValueError(f"response must be text of at most {MAX_RESPONSE_CHARS:,} characters")
@@ -153,7 +154,7 @@ def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
         yield n, text.removeprefix("\ufeff") if n == 1 else text
 
 
-def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | MarkRow | UndoRow]:
+def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | MarkRow | UndoRow | AIRecord]:
     """The reviews of a progress file, a line at a time; SyncError names the first bad line.
 
     Callers that must apply nothing from a bad file read it through once first (`count_log`)."""
@@ -171,7 +172,11 @@ def iter_log(path: Path, now: datetime | None = None) -> Iterator[ReviewRow | Ma
                     continue
                 try:
                     data = json.loads(line)
-                    if isinstance(data, dict) and "undo" in data:
+                    if isinstance(data, dict) and "ai" in data:
+                        from quizzer.ai_log import record_from_json
+
+                        yield record_from_json(data, now)
+                    elif isinstance(data, dict) and "undo" in data:
                         yield undo_from_json(data, now)
                     elif isinstance(data, dict) and "mark" in data:
                         yield mark_from_json(data, now)

@@ -31,6 +31,7 @@ def progress() -> None:
 @pass_ctx
 def progress_export(obj: Context, file: Path) -> None:
     """Write the whole review log to FILE ('-' for stdout); FILE is replaced only when complete."""
+    from quizzer.ai_log import iter_records, to_json
     from quizzer.marklog import iter_marks
     from quizzer.safefile import refuse_database, replacing
     from quizzer.undo_log import iter_undos
@@ -52,7 +53,12 @@ def progress_export(obj: Context, file: Path) -> None:
             for undo in iter_undos(store):  # reviews taken back: they must stay taken back elsewhere
                 out.write(undo.to_json() + "\n")
                 undos += 1
-    click.echo(f"exported {n} reviews, {marks} suspension and flag events and {counted(undos, 'undo')}", err=True)
+            ai = 0
+            for record in iter_records(store):  # what the AI interviewer said: gradings, follow-ups, reports
+                out.write(to_json(record) + "\n")
+                ai += 1
+    click.echo(f"exported {n} reviews, {marks} suspension and flag events, {counted(undos, 'undo')}"
+               f" and {counted(ai, 'AI record')}", err=True)
 
 
 @progress.command("import")
@@ -60,6 +66,7 @@ def progress_export(obj: Context, file: Path) -> None:
 @pass_ctx
 def progress_import(obj: Context, file: Path) -> None:
     """Merge a review log into this one; each review applies once, cards are rebuilt by replay."""
+    from quizzer.ai_log import KINDS, merge_records
     from quizzer.marklog import MarkRow, merge_marks
     from quizzer.records import ReviewRow
     from quizzer.sync import count_log, iter_log
@@ -76,9 +83,12 @@ def progress_import(obj: Context, file: Path) -> None:
         added, rebuilt = store.merge_reviews(
             (r for r in iter_log(file, now) if isinstance(r, ReviewRow) and r.id not in undone), scheduler.replay)
         marks, _ = merge_marks(store, (m for m in iter_log(file, now) if isinstance(m, MarkRow)))
-    click.echo(f"imported {counted(added, 'new review')} ({total - added - marks - undos} already here);"
+        record_types = tuple(cls for cls, _table, _key in KINDS.values())
+        ai = merge_records(store, (r for r in iter_log(file, now) if isinstance(r, record_types)))
+    click.echo(f"imported {counted(added, 'new review')} ({total - added - marks - undos - ai} already here);"
                f" rebuilt {counted(rebuilt, 'card')}; {counted(marks, 'new suspension or flag event')};"
-               f" {counted(undos, 'new undo')} ({taken_back} taken back here)", err=True)
+               f" {counted(undos, 'new undo')} ({taken_back} taken back here); {counted(ai, 'new AI record')}",
+               err=True)
 
 
 @click.command()
