@@ -28,6 +28,7 @@ from quizzer.tui.screens.stats import StatsScreen
 from quizzer.tui.screens.summary import SummaryScreen
 from quizzer.tui.widgets.bars import BarTable
 from quizzer.tui.widgets.keybar import KeyBar
+from quizzer.tui.widgets.question_timer import QuestionTimer
 from quizzer.tui.widgets.titlebar import TitleBar
 
 from .conftest import TEST_BANKS, Clock, Ticker
@@ -89,8 +90,13 @@ async def test_mock_interview_times_out_and_reports(new_app: AppFactory, store: 
         assert screen.time_limits["open"] == 180 and screen.time_limits["mcq"] == 60
         first = screen.question
         assert first is not None
+        timer = screen.query_one(QuestionTimer)
+        limit = screen.time_limits[first.type]
+        assert str(timer.render()) == f"⏱ {int(limit) // 60}:00" and not timer.has_class("-urgent")
+        ticker.now += limit - 10  # the last seconds stand out
+        await wait_for(pilot, lambda: str(timer.render()) == "⏱ 0:10" and timer.has_class("-urgent"), "10 s left")
         # The clock runs out before any answer: what is there (nothing) is submitted and graded.
-        ticker.now += screen.time_limits[first.type] + 1
+        ticker.now += 11
         await wait_for(pilot, lambda: screen.phase == FEEDBACK, "the timeout to submit")
         await go_on(pilot)
         await answer(pilot, right=True)

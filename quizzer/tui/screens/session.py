@@ -33,6 +33,7 @@ from quizzer.tui.widgets.answer_input import AnswerSubmitted, answer_hint, answe
 from quizzer.tui.widgets.feedback import FeedbackPanel
 from quizzer.tui.widgets.keybar import KeyBar
 from quizzer.tui.widgets.practice import PracticeRun
+from quizzer.tui.widgets.question_timer import QuestionTimer
 
 SESSION_TITLES = {"review": N_("Today's review"), "quiz": N_("Quiz"), "mock": N_("Mock interview")}
 LOADING, ANSWERING, GRADING, FEEDBACK, DONE = "loading", "answering", "grading", "feedback", "done"
@@ -93,7 +94,7 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="session-bar"):
             yield Static(id="session-title", markup=False)
             yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
-            yield Static(id="timer")
+            yield QuestionTimer(self.time_limits, self.monotonic, lambda: self.phase == ANSWERING, id="timer")
         yield Static(id="question-meta", markup=False)
         with Container(id="body"):
             with VerticalScroll(id="question-pane"):
@@ -106,9 +107,6 @@ class SessionScreen(Screen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        self.query_one("#timer", Static).display = bool(self.time_limits)
-        if self.time_limits:
-            self.set_interval(0.5, self.tick)
         await self.show_next()
 
     # ---- the loop ------------------------------------------------------------------------------
@@ -137,7 +135,7 @@ class SessionScreen(Screen[None]):
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         self.shown_at = self.monotonic()
         self.phase = ANSWERING
-        self.update_timer()
+        self.query_one(QuestionTimer).start(q.type, self.shown_at)
         self.refresh_bindings()
 
     async def show_question(self, q: Question, typed: str = "") -> None:
@@ -229,7 +227,7 @@ class SessionScreen(Screen[None]):
         panel.show_rating(proposed, proposed)
         panel.focus_body()
         panel.ai.start(app_of(self).ai_settings(), q, answer.text, self.session.lang, self.followups)
-        self.update_timer()
+        self.query_one(QuestionTimer).refresh_time()
         self.refresh_bindings()
 
     def ask_followups(self, q: Question, answer: AnswerSubmitted, duration: int, result: Grade) -> bool:
@@ -295,29 +293,10 @@ class SessionScreen(Screen[None]):
         summary = self.session.finish()
         self.app.switch_screen(SummaryScreen(self.session, summary, self.title_text))
 
-    # ---- the mock interview's timer --------------------------------------------------------------
-
-    def time_left(self) -> float | None:
-        if self.question is None or self.question.type not in self.time_limits:
-            return None
-        return self.time_limits[self.question.type] - (self.monotonic() - self.shown_at)
-
-    def update_timer(self) -> None:
-        left = self.time_left()
-        timer = self.query_one("#timer", Static)
-        if left is None or self.phase != ANSWERING:
-            timer.update("")
-            return
-        minutes, seconds = divmod(max(0, int(left + 0.999)), 60)
-        timer.update(f"⏱ {minutes}:{seconds:02d}")
-        timer.set_class(left <= 15, "-urgent")
-
-    def tick(self) -> None:
-        self.update_timer()
-        left = self.time_left()
-        if self.phase == ANSWERING and left is not None and left <= 0:
-            self.notify(_("Time is up: your answer so far was submitted."), timeout=3)
-            self.submit(answer_so_far(self.query_one("#answer")), time_up=True)
+    def on_question_timer_time_up(self) -> None:
+        """A mock interview's time for the question has run out: the answer so far is taken."""
+        self.notify(_("Time is up: your answer so far was submitted."), timeout=3)
+        self.submit(answer_so_far(self.query_one("#answer")), time_up=True)
 
     # ---- actions ---------------------------------------------------------------------------------
 
