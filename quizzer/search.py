@@ -7,17 +7,19 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process, utils
 
 from quizzer.model import Library, Question
+from quizzer.params import example
 
 
 class SearchIndex:
-    """Prepared, lower-cased haystacks (id, tags and the prompt in both languages) so each query only
-    scores; a Chinese query finds a question by its Chinese prompt."""
+    """Prepared, lower-cased haystacks (id, tags and the prompt in both languages, as shown) so each query
+    only scores; a Chinese query finds a question by its Chinese prompt."""
 
     def __init__(self, questions: Sequence[Question]) -> None:
         self.questions = list(questions)
+        shown = [example(q) for q in self.questions]  # a parametrised prompt as read, with its first numbers
         self._haystacks = [
             utils.default_process(f"{q.gid} {' '.join(q.tags)} {q.prompt} {dict(q.zh).get('prompt', '')}")
-            for q in self.questions
+            for q in shown
         ]
 
     def search(self, query: str, limit: int = 50, cutoff: float = 60) -> list[Question]:
