@@ -57,21 +57,22 @@ class ReportRecord:
 
 
 AIRecord = FeedbackRecord | FollowupRecord | ReportRecord
-KINDS: dict[str, tuple[type[AIRecord], str, str]] = {  # kind -> (record, table, key column)
-    "feedback": (FeedbackRecord, "ai_feedback", "review_id"),
-    "followup": (FollowupRecord, "ai_followups", "id"),
-    "report": (ReportRecord, "ai_reports", "session_id"),
+RECORD_TYPES = (FeedbackRecord, FollowupRecord, ReportRecord)
+KINDS: dict[type[AIRecord], tuple[str, str, str]] = {  # record -> (its kind in the log, table, key column)
+    FeedbackRecord: ("feedback", "ai_feedback", "review_id"),
+    FollowupRecord: ("followup", "ai_followups", "id"),
+    ReportRecord: ("report", "ai_reports", "session_id"),
 }
+KIND_NAMES = {kind for kind, _table, _key in KINDS.values()}
 
 
 def to_json(record: AIRecord) -> str:
-    kind = next(k for k, (cls, _table, _key) in KINDS.items() if isinstance(record, cls))
-    return json.dumps({"ai": kind, **asdict(record)}, ensure_ascii=False, sort_keys=True)
+    return json.dumps({"ai": KINDS[type(record)][0], **asdict(record)}, ensure_ascii=False, sort_keys=True)
 
 
 def iter_records(store: Store) -> Iterator[AIRecord]:
     """Every AI record of the database, kind by kind, oldest first."""
-    for cls, table, key in KINDS.values():
+    for cls, (_kind, table, key) in KINDS.items():
         columns = ", ".join(f.name for f in fields(cls))
         for row in store.conn.execute(f"SELECT {columns} FROM {table} ORDER BY at, {key}"):
             yield cls(*row)
@@ -112,7 +113,7 @@ def _object(data: dict[str, Any], key: str, limit: int, optional: bool = False) 
 def record_from_json(data: dict[str, Any], now: datetime) -> AIRecord:
     """One AI line of the log, every field checked; ValueError names the first bad one."""
     kind = data.get("ai")
-    if kind not in KINDS:
+    if kind not in KIND_NAMES:
         raise ValueError(f"an AI record is feedback, followup or report, not {shown(kind)}")
     at = to_iso(checked_stamp(data.get("at"), now))
     model = _text(data, "model", MAX_MODEL_CHARS) if kind != "followup" else ""
@@ -142,7 +143,7 @@ def merge_records(store: Store, records: Iterable[AIRecord]) -> int:
     added = 0
     with store.write() as c:
         for record in records:
-            _cls, table, _key = next(v for v in KINDS.values() if isinstance(record, v[0]))
+            _kind, table, _key = KINDS[type(record)]
             names = [f.name for f in fields(record)]
             values = [getattr(record, name) for name in names]
             columns, marks = ", ".join(names), ", ".join("?" * len(names))

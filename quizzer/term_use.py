@@ -61,29 +61,29 @@ def _squeeze(text: str) -> str:
 
 
 @functools.cache
-def _chinese_names(terms: tuple[Term, ...]) -> tuple[dict[str, int], int]:
-    """Every Chinese name, squeezed, to its concept; and the longest name's length."""
-    names = {_squeeze(z): i for i, t in enumerate(terms) for z in t.zh}
+def _chinese_names(terms: tuple[Term, ...]) -> tuple[dict[str, tuple[int, str]], int]:
+    """Every Chinese name, squeezed, to its concept and the name as the glossary lists it; and the
+    longest name's length."""
+    names = {_squeeze(z): (i, z) for i, t in enumerate(terms) for z in t.zh}
     return names, max(map(len, names), default=0)
 
 
 def _allowed(term: Term, name: str) -> bool:
-    first = _squeeze(term.zh[0])
-    return term.everyday or name in first or first in name
+    first, written = _squeeze(term.zh[0]), _squeeze(name)
+    return term.everyday or written in first or first in written
 
 
 def written_names(text: str, terms: tuple[Term, ...]) -> Iterator[tuple[int, str]]:
     """The Chinese names in the text, longest first at each place (代理奖励 is not 代理), as (concept,
     the name as the glossary lists it)."""
     names, longest = _chinese_names(terms)
-    listed = {_squeeze(z): z for t in terms for z in t.zh}
     squeezed = _squeeze(text)
     i = 0
     while i < len(squeezed):
         for n in range(min(longest, len(squeezed) - i), 0, -1):
-            piece = squeezed[i:i + n]
-            if piece in names:
-                yield names[piece], listed[piece]
+            found = names.get(squeezed[i:i + n])
+            if found is not None:
+                yield found
                 i += n
                 break
         else:
@@ -133,7 +133,7 @@ def pair_findings(where: str, pairs: Iterable[tuple[str, str, str]], terms: tupl
         # A bank's text is wrapped by hand: a name may run over a line break ("LLM\njudge").
         en, zh = en.replace("\n", " "), zh.replace("\n", " ")
         for concept, name in written_names(zh, terms):
-            if not _allowed(terms[concept], _squeeze(name)):
+            if not _allowed(terms[concept], name):
                 found.add(Finding(where, field, terms[concept].en, name))
         missing = _concepts(en, _specific(terms)) - _named(zh, terms)
         found.update(Finding(where, field, terms[c].en, "") for c in missing)

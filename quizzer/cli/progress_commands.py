@@ -66,7 +66,7 @@ def progress_export(obj: Context, file: Path) -> None:
 @pass_ctx
 def progress_import(obj: Context, file: Path) -> None:
     """Merge a review log into this one; each review applies once, cards are rebuilt by replay."""
-    from quizzer.ai_log import KINDS, merge_records
+    from quizzer.ai_log import RECORD_TYPES, merge_records
     from quizzer.marklog import MarkRow, merge_marks
     from quizzer.records import ReviewRow
     from quizzer.sync import count_log, iter_log
@@ -83,8 +83,7 @@ def progress_import(obj: Context, file: Path) -> None:
         added, rebuilt = store.merge_reviews(
             (r for r in iter_log(file, now) if isinstance(r, ReviewRow) and r.id not in undone), scheduler.replay)
         marks, _ = merge_marks(store, (m for m in iter_log(file, now) if isinstance(m, MarkRow)))
-        record_types = tuple(cls for cls, _table, _key in KINDS.values())
-        ai = merge_records(store, (r for r in iter_log(file, now) if isinstance(r, record_types)))
+        ai = merge_records(store, (r for r in iter_log(file, now) if isinstance(r, RECORD_TYPES)))
     click.echo(f"imported {counted(added, 'new review')} ({total - added - marks - undos - ai} already here);"
                f" rebuilt {counted(rebuilt, 'card')}; {counted(marks, 'new suspension or flag event')};"
                f" {counted(undos, 'new undo')} ({taken_back} taken back here); {counted(ai, 'new AI record')}",
