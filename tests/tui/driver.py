@@ -17,6 +17,7 @@ from quizzer.store import Store
 from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.mock import MockSetupScreen
 from quizzer.tui.screens.session import ANSWERING, FEEDBACK, SessionScreen
+from quizzer.tui.screens.settings import SettingsScreen
 
 P = ParamSpec("P")
 
@@ -121,3 +122,12 @@ async def start_mock(pilot: Pilot[None], count: int) -> SessionScreen:
     pilot.app.screen.query_one("#mock-count", Input).value = str(count)
     await pilot.press("ctrl+s")
     return await wait_for_question(pilot)
+
+
+async def open_settings(pilot: Pilot[None]) -> SettingsScreen:
+    """From home: open the settings screen and wait for it."""
+    await pilot.press("o")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen), "settings")
+    screen = pilot.app.screen
+    assert isinstance(screen, SettingsScreen)
+    return screen

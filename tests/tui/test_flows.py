@@ -32,7 +32,17 @@ from quizzer.tui.widgets.question_timer import QuestionTimer
 from quizzer.tui.widgets.titlebar import TitleBar
 
 from .conftest import TEST_BANKS, Clock, Ticker
-from .driver import answer, go_on, headless, ratings_by_gid, session_screen, start_mock, wait_for, wait_for_question
+from .driver import (
+    answer,
+    go_on,
+    headless,
+    open_settings,
+    ratings_by_gid,
+    session_screen,
+    start_mock,
+    wait_for,
+    wait_for_question,
+)
 
 AppFactory = Callable[..., QuizzerApp]
 SIZE = (100, 32)
@@ -152,9 +162,7 @@ async def test_settings_are_saved_and_applied(new_app: AppFactory, store: Store,
     app = new_app(config=load_config(path))
     async with app.run_test(size=SIZE) as pilot:
         assert app.theme == "textual-dark"
-        await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "settings")
-        screen = app.screen
+        screen = await open_settings(pilot)
         screen.query_one("#desired_retention", Input).value = "0.85"
         screen.query_one("#new_per_day", Input).value = "5"
         screen.query_one("#reviews_per_day", Input).value = "50"
@@ -178,9 +186,7 @@ async def test_language_chosen_in_settings_is_saved_and_speaks_at_once(new_app: 
     path = tmp_path / "config.toml"
     app = new_app(config=load_config(path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "settings")
-        app.screen.query_one("#language", Select).value = "zh"
+        (await open_settings(pilot)).query_one("#language", Select).value = "zh"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.lang == "zh", "the language to apply")
         await pilot.press("escape")

@@ -18,12 +18,11 @@ from quizzer.tui.app import QuizzerApp
 from quizzer.tui.screens.confidence import ConfidenceScreen
 from quizzer.tui.screens.home import HomeScreen
 from quizzer.tui.screens.session import ANSWERING, SessionScreen
-from quizzer.tui.screens.settings import SettingsScreen
 from quizzer.tui.screens.stats import StatsScreen
 from quizzer.tui.screens.summary import SummaryScreen
 
 from .conftest import Clock
-from .driver import answer, go_on, headless, start_mock, wait_for, wait_for_question
+from .driver import answer, go_on, headless, open_settings, start_mock, wait_for, wait_for_question
 
 AppFactory = Callable[..., QuizzerApp]
 SIZE = (100, 32)
@@ -178,9 +177,7 @@ async def test_the_interview_date_and_the_study_loop_settings_are_saved(new_app:
     path = tmp_path / "config.toml"
     app = new_app(config=load_config(path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), "settings")
-        screen = app.screen
+        screen = await open_settings(pilot)
         screen.query_one("#interview_date", Input).value = "2026-13-01"
         await pilot.press("ctrl+s")
         await pilot.pause()
