@@ -135,6 +135,40 @@ async def build_report(settings: AISettings | None, exchanges: Sequence[Exchange
     return report
 
 
+def _strings(value: Any, size: int | None = None) -> bool:
+    return isinstance(value, list) and (size is None or len(value) == size) and all(isinstance(v, str) for v in value)
+
+
+def _question_item_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "each of its questions must be an object"
+    if not all(isinstance(item.get(key), str) for key in ("gid", "category", "prompt", "answer")):
+        return "each of its questions needs gid, category, prompt and answer as text"
+    if not isinstance(item.get("followups", []), list) or not all(_strings(f, 2) for f in item.get("followups", [])):
+        return "its follow-ups must be pairs of text"
+    if any(item.get(key) is not None and item[key] not in RATINGS for key in ("rating", "ai_rating")):
+        return "its ratings must be 1 to 4 or null"
+    if not isinstance(item.get("feedback", ""), str):
+        return "its feedback must be text"
+    return None
+
+
+def report_problem(report: dict[str, Any]) -> str | None:
+    """What keeps a report (from another machine's progress file) from being the shape `build_report`
+    writes and `report_lines` reads; None when it is."""
+    questions = report.get("questions", [])
+    if not isinstance(questions, list):
+        return "its questions must be a list"
+    for item in questions:
+        if problem := _question_item_problem(item):
+            return problem
+    if not all(_strings(report.get(key, [])) for key in ("strengths", "gaps", "review")):
+        return "its strengths, gaps and review must be lists of text"
+    if not isinstance(report.get("problem") or "", str):
+        return "its problem must be text or null"
+    return None
+
+
 def report_lines(report: dict[str, Any]) -> list[str]:
     """The report as plain lines (the summary screen and `quizzer ai report`)."""
     lines: list[str] = []

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from quizzer.ai_interview import report_problem
 from quizzer.records import to_iso
 from quizzer.store import Store
 from quizzer.sync import GID, REVIEW_ID, checked_stamp, shown
@@ -118,8 +119,10 @@ def record_from_json(data: dict[str, Any], now: datetime) -> AIRecord:
     at = to_iso(checked_stamp(data.get("at"), now))
     model = _text(data, "model", MAX_MODEL_CHARS) if kind != "followup" else ""
     if kind == "report":
-        return ReportRecord(str(_id(data, "session_id")), at, str(model),
-                            str(_object(data, "report", MAX_REPORT_CHARS)))
+        report = str(_object(data, "report", MAX_REPORT_CHARS))
+        if problem := report_problem(json.loads(report)):
+            raise ValueError(f"report: {problem}")
+        return ReportRecord(str(_id(data, "session_id")), at, str(model), report)
     gid = data.get("gid")
     if not isinstance(gid, str) or not GID.match(gid):
         raise ValueError(f"bad question id {shown(gid)}")

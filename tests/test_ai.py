@@ -11,7 +11,15 @@ import pytest
 
 from quizzer.ai_client import AISettings, AIUnavailable, api_key, chat
 from quizzer.ai_grading import AIFeedback, ask_grade, feedback_lines, grading_messages, parse_grade
-from quizzer.ai_interview import Exchange, ask_followup, build_report, parse_followup, parse_overall, report_lines
+from quizzer.ai_interview import (
+    Exchange,
+    ask_followup,
+    build_report,
+    parse_followup,
+    parse_overall,
+    report_lines,
+    report_problem,
+)
 from quizzer.ai_store import exchanges_of_session, keep_feedback, load_report, save_followups, save_report
 from quizzer.config import load
 from quizzer.model import Library, Question
@@ -176,6 +184,9 @@ def test_the_report_keeps_the_transcript_and_checks_the_categories(fake_ai: Fake
     fake_ai.mode = "error500"
     offline = asyncio.run(build_report(settings(fake_ai.url), exchanges))
     assert offline["review"] == ["inference"] and offline["problem"].startswith("HTTP 500")
+    # what a machine writes, another machine's import takes (it checks the shape the lines need)
+    assert report_problem(report) is None and report_problem(offline) is None
+    assert report_problem({**report, "questions": [{**report["questions"][0], "followups": [["one"]]}]})
 
 
 def test_feedback_followups_and_report_are_kept(store: Store, library: Library) -> None:

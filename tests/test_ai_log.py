@@ -81,6 +81,10 @@ FEEDBACK = {"ai": "feedback", "review_id": "r1", "session_id": "s1", "gid": GID,
     ({"ai": "followup", "id": "f1", "turn": 0, "question": "q", "answer": "a"}, "turn must be a whole number"),
     ({"ai": "followup", "id": "f1", "turn": 1, "question": 5, "answer": "a"}, "question must be text"),
     ({"ai": "report", "report": "not json"}, "report must be a JSON object as text"),
+    # a report's shape is what the summary screen and `quizzer ai report` read: no crash on a stranger's
+    ({"ai": "report", "report": json.dumps({"questions": [{}]})}, "report: each of its questions needs gid"),
+    ({"ai": "report", "report": json.dumps({"questions": 5})}, "report: its questions must be a list"),
+    ({"ai": "report", "report": json.dumps({**REPORT, "gaps": [1]})}, "report: its strengths, gaps and review"),
 ])
 def test_a_bad_ai_line_is_refused_in_one_line_and_nothing_is_written(tmp_path: Path, changes: dict[str, object],
                                                                      message: str) -> None:
